@@ -1,0 +1,33 @@
+# Two commands do everything on a fresh machine with Python 3.11+:
+#   make run    set up, then solve the default scenario (Khanh Phu) and print the result
+#   make test   set up, then lint and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: setup run test lint docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/eipopt solve scenarios/khanh_phu
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+docs: setup
+	$(BIN)/eipopt schema > docs/scenario-format.md
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,172 @@
+"""The public Python entry point: solve a scenario against its baseline.
+
+``load -> build -> solve -> extract -> report``: this module runs build, solve
+and extract for one scenario (or a series of what-if variants of it) and
+composes the :class:`~eipopt.result.Result`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pandas as pd
+
+from eipopt.model import Objective, ParkModel, Scenario, SolverOptions, build_model
+from eipopt.model.build import StructureChanged
+from eipopt.model.extract import Snapshot, snapshot
+from eipopt.result import Result
+from eipopt.solvers import HighsRunner, SolveOutcome, SolveStatus, diagnose
+
+
+class ScenarioSolver:
+    """Solve a scenario and its what-if variants, reusing the built model.
+
+    When a new scenario differs only in numbers (prices, limits, budgets,
+    capacities ...) the built Pyomo model and the loaded HiGHS model are
+    re-parameterised; when its structure differs the model is rebuilt.
+    ``rebuilds`` counts the builds, for benchmarks and tests.
+    """
+
+    def __init__(self, *, time_limit: float | None = None, mip_gap: float | None = None, threads: int | None = None, baseline: bool = True):
+        self._overrides = {k: v for k, v in {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads}.items() if v is not None}
+        self.baseline = baseline
+        self._park: ParkModel | None = None
+        self._runner: HighsRunner | None = None
+        self.rebuilds = 0
+
+    def solve(self, scenario: Scenario, objective: Objective | str | None = None) -> Result:
+        """Solve ``scenario`` (objective from its settings unless given) and compare with its baseline."""
+        objective = Objective(objective or scenario.settings.objective)
+        options = dataclasses.replace(scenario.settings.solver, **self._overrides)
+        started = time.perf_counter()
+        park = self._model_for(scenario)
+        build_seconds = time.perf_counter() - started
+        self._runner.options = options
+
+        base_outcome, base = None, None
+        if self.baseline:
+            park.fix_baseline()
+            base_outcome = self._runner.solve(park, Objective.COST)
+            base = snapshot(park, scenario) if base_outcome.status.has_solution else None
+            park.release_baseline()
+        outcome = self._runner.solve(park, objective)
+        optimum = snapshot(park, scenario) if outcome.status.has_solution else None
+
+        findings = None
+        if outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
+            diagnosis = diagnose(scenario, options=options)
+            if outcome.status is SolveStatus.INFEASIBLE and diagnosis.feasible:
+                outcome = dataclasses.replace(outcome, status=SolveStatus.UNBOUNDED)  # HiGHS said "infeasible or unbounded"
+            findings = diagnosis.findings if not diagnosis.feasible else None
+        baseline_findings = None
+        if base_outcome is not None and base_outcome.status is SolveStatus.INFEASIBLE:
+            baseline_findings = diagnose(scenario, baseline=True, options=options).findings
+        return compose_result(scenario, objective, outcome, optimum, base_outcome, base, findings, baseline_findings, build_seconds)
+
+    def _model_for(self, scenario: Scenario) -> ParkModel:
+        if self._park is not None:
+            try:
+                self._park.update(scenario)
+                return self._park
+            except StructureChanged:
+                pass
+        self._park = build_model(scenario)
+        self._runner = HighsRunner(SolverOptions())
+        self.rebuilds += 1
+        return self._park
+
+
+def solve(
+    scenario: Scenario,
+    objective: Objective | str | None = None,
+    *,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    baseline: bool = True,
+) -> Result:
+    """Solve one scenario; solver options given here override the scenario's."""
+    solver = ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads, baseline=baseline)
+    return solver.solve(scenario, objective)
+
+
+def compose_result(
+    scenario: Scenario,
+    objective: Objective,
+    outcome: SolveOutcome,
+    optimum: Snapshot | None,
+    base_outcome: SolveOutcome | None,
+    base: Snapshot | None,
+    findings: pd.DataFrame | None,
+    baseline_findings: pd.DataFrame | None,
+    build_seconds: float,
+) -> Result:
+    """The summary (every stable key) and the tables of one solve."""
+    solved = optimum is not None
+    has_baseline = base is not None
+    tables: dict[str, pd.DataFrame] = {}
+    if solved:
+        tables = {
+            "measures": optimum.measures,
+            "links": optimum.links,
+            "tiers": optimum.tiers,
+            "flows": _with_baseline(optimum.flows, base.flows if has_baseline else None, ["firm", "resource"], ["demand", "generation", "link_in", "link_out", "link_use", "buy", "sell", "dispose"]),
+            "budgets": optimum.budgets,
+            "breakdown": _with_baseline(optimum.breakdown, base.breakdown if has_baseline else None, ["quantity", "component"], ["value"]),
+        }
+        tables["links"] = _with_baseline(optimum.links, base.links if has_baseline else None, ["id"], ["flow"])
+    if findings is not None:
+        tables["infeasibility"] = findings
+    if baseline_findings is not None:
+        tables["baseline_infeasibility"] = baseline_findings
+
+    measures, links, tiers = (optimum.measures, optimum.links, optimum.tiers) if solved else (None, None, None)
+    capex_total = (
+        float(measures.loc[measures["new"], "capex"].sum() + links.loc[links["new"], "capex"].sum() + tiers.loc[tiers["built"], "capex"].sum())
+        if solved
+        else None
+    )
+    summary = {
+        "scenario": scenario.name,
+        "status": outcome.status.value,
+        "objective": objective.value,
+        "objective_value": outcome.objective_value,
+        "total_cost": optimum.annual_cost if solved else None,
+        "total_co2": optimum.annual_co2 if solved else None,
+        "baseline_cost": base.annual_cost if has_baseline else None,
+        "baseline_co2": base.annual_co2 if has_baseline else None,
+        "cost_savings": base.annual_cost - optimum.annual_cost if solved and has_baseline else None,
+        "co2_reduction": base.annual_co2 - optimum.annual_co2 if solved and has_baseline else None,
+        "capex_total": capex_total,
+        "mip_gap": outcome.mip_gap,
+        "solve_seconds": outcome.seconds + (base_outcome.seconds if base_outcome else 0.0),
+        "n_measures_funded": int(measures["new"].sum()) if solved else None,
+        "n_links_built": int(links["new"].sum()) if solved else None,
+        "budgets": {b.id: {"limit": b.limit, "used": float(optimum.budgets.set_index("id").at[b.id, "used"]) if solved else None} for b in scenario.settings.budgets},
+        # descriptive extras
+        "exit_code": outcome.status.exit_code,
+        "currency": scenario.settings.currency,
+        "baseline_status": base_outcome.status.value if base_outcome else "not_solved",
+        "build_seconds": build_seconds,
+        "measures_funded": list(measures.loc[measures["new"], "id"]) if solved else [],
+        "links_built": list(links.loc[links["new"], "id"]) if solved else [],
+        "tiers_built": list(tiers.loc[tiers["built"], "item"]) if solved else [],
+        "solver_message": outcome.message,
+    }
+    if findings is not None:
+        summary["infeasibility"] = list(findings["explanation"])
+    if baseline_findings is not None:
+        summary["baseline_infeasibility"] = list(baseline_findings["explanation"])
+    return Result(summary, tables)
+
+
+def _with_baseline(optimised: pd.DataFrame, baseline: pd.DataFrame | None, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """Add ``baseline_<column>`` next to the optimised values (NaN without a baseline)."""
+    out = optimised.copy()
+    if baseline is None:
+        for column in columns:
+            out[f"baseline_{column}"] = float("nan")
+        return out
+    renamed = baseline[keys + columns].rename(columns={c: f"baseline_{c}" for c in columns})
+    return out.merge(renamed, on=keys, how="left")

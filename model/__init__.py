@@ -1,0 +1,24 @@
+"""The park model: scenario schema, validation, and the Pyomo MILP.
+
+This layer knows no solver and reads no files. Data flows one way:
+``Scenario`` (validated tables + settings) -> :func:`build_model` -> Pyomo model,
+and after a solve :mod:`eipopt.model.extract` turns variable values into tables.
+"""
+
+from eipopt.model.build import ParkModel, build_model
+from eipopt.model.errors import Problem, ScenarioError
+from eipopt.model.scenario import Scenario
+from eipopt.model.settings import AppliesTo, Budget, Objective, Settings, SolverOptions
+
+__all__ = [
+    "AppliesTo",
+    "Budget",
+    "Objective",
+    "ParkModel",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "Settings",
+    "SolverOptions",
+    "build_model",
+]

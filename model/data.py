@@ -1,0 +1,233 @@
+"""Index sets and parameter values of the MILP, derived from a scenario.
+
+:func:`model_data` is the only place that reads scenario tables for the model:
+it fixes the sparse index sets (which variables and constraints exist) and the
+numeric parameters (prices, capacities, annualised capex ...). Two scenarios
+with equal ``sets`` share one model structure, so a built model can be
+re-parameterised instead of rebuilt (:func:`eipopt.model.build.update_parameters`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from eipopt.model.schema import KEY_SEPARATOR
+from eipopt.model.settings import AppliesTo
+from eipopt.model.units import annual_amount
+from eipopt.model.validation import split_ids
+
+
+def capital_recovery_factor(rate: float, years: float) -> float:
+    """Annuity factor turning an investment into an equal annual cost.
+
+    CRF = r (1 + r)^n / ((1 + r)^n - 1), and 1 / n when r = 0.
+
+    >>> round(capital_recovery_factor(0.08, 10), 6)
+    0.149029
+    """
+    if rate == 0:
+        return 1.0 / years
+    growth = (1.0 + rate) ** years
+    return rate * growth / (growth - 1.0)
+
+
+def tier_item(link: str, tier: str) -> str:
+    """Item id of a link tier, as used in ``budget_use`` and results."""
+    return f"{link}{KEY_SEPARATOR}{tier}"
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """Sets (the structure) and parameters (the numbers) of one model instance.
+
+    ``sets`` maps a set name to an ordered list of index tuples or ids;
+    ``params`` maps a parameter name to {index: value}; ``scalars`` holds
+    unindexed parameters.
+    """
+
+    sets: dict[str, list]
+    params: dict[str, dict]
+    scalars: dict[str, float]
+
+
+def _nan_to_none(value: float) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def model_data(scenario) -> ModelData:
+    """Derive the model's sets and parameters from a validated scenario."""
+    settings = scenario.settings
+    resources = scenario.resources.set_index("id")
+    measures = scenario.measures
+    links = scenario.links.assign(
+        sink_resource=lambda d: d["sink_resource"].where(d["sink_resource"] != "", d["resource"])
+    )
+    tiers = scenario.link_tiers
+    flows = scenario.flows
+    link_inputs = scenario.link_inputs.merge(
+        links[["id", "source", "sink"]].rename(columns={"id": "link"}), on="link"
+    )
+    link_inputs["firm"] = link_inputs["sink"].where(link_inputs["at"] == "sink", link_inputs["source"])
+    effects = scenario.measure_effects.merge(
+        measures[["id", "firm"]].rename(columns={"id": "measure"}), on="measure"
+    )
+
+    sets: dict[str, list] = {}
+    params: dict[str, dict] = {}
+
+    # --- balances: every firm x resource that appears anywhere
+    nodes = list(
+        dict.fromkeys(
+            list(zip(flows["firm"], flows["resource"], strict=True))
+            + list(zip(links["source"], links["resource"], strict=True))
+            + list(zip(links["sink"], links["sink_resource"], strict=True))
+            + list(zip(effects["firm"], effects["resource"], strict=True))
+            + list(zip(link_inputs["firm"], link_inputs["resource"], strict=True))
+        )
+    )
+    sets["nodes"] = nodes
+    flow_index = flows.set_index(["firm", "resource"])
+    params["demand"] = {n: float(flow_index["demand"].get(n, 0.0)) for n in nodes}
+    params["generation"] = {n: float(flow_index["generation"].get(n, 0.0)) for n in nodes}
+
+    # --- markets: a variable only where the resource has the price
+    for market, price in (("buy", "buy_price"), ("sell", "sell_price"), ("dispose", "disposal_cost")):
+        sets[f"{market}_nodes"] = [n for n in nodes if not math.isnan(resources.at[n[1], price])]
+    traded = sorted({r for market in ("buy", "sell", "dispose") for _, r in sets[f"{market}_nodes"]})
+    sets["traded_resources"] = traded
+    for name, column in (
+        ("buy_price", "buy_price"),
+        ("sell_price", "sell_price"),
+        ("disposal_cost", "disposal_cost"),
+        ("buy_emission_factor", "buy_emission_factor"),
+        ("sell_emission_factor", "sell_emission_factor"),
+        ("disposal_emission_factor", "disposal_emission_factor"),
+    ):
+        params[name] = {r: float(0.0 if math.isnan(resources.at[r, column]) else resources.at[r, column]) for r in traded}
+    for market in ("buy", "sell"):
+        limits = {n: _nan_to_none(flow_index[f"{market}_limit"].get(n, math.nan)) for n in sets[f"{market}_nodes"]}
+        sets[f"{market}_limited"] = [n for n, v in limits.items() if v is not None]
+        params[f"{market}_limit"] = {n: limits[n] for n in sets[f"{market}_limited"]}
+
+    # --- measures
+    rate = settings.discount_rate
+    sets["measures"] = list(measures["id"])
+    sets["existing_measures"] = list(measures.loc[measures["existing"].astype(bool), "id"])
+    params["measure_capex"] = dict(zip(measures["id"], measures["capex"], strict=True))
+    params["measure_annualised_capex"] = {
+        m.id: 0.0 if m.existing or m.capex == 0 else m.capex * capital_recovery_factor(rate, m.lifetime_years)
+        for m in measures.itertuples()
+    }
+    params["measure_opex_change"] = dict(zip(measures["id"], measures["opex_change"], strict=True))
+    params["measure_direct_co2"] = dict(zip(measures["id"], measures["direct_co2_change"], strict=True))
+    sets["effects"] = list(zip(effects["measure"], effects["resource"], strict=True))
+    sets["effect_node"] = list(zip(effects["firm"], effects["resource"], strict=True))
+    params["demand_change"] = dict(zip(sets["effects"], effects["demand_change"], strict=True))
+    params["generation_change"] = dict(zip(sets["effects"], effects["generation_change"], strict=True))
+    groups = measures.loc[measures["group"] != ""].groupby("group")["id"].apply(list)
+    sets["groups"] = [g for g, members in groups.items() if len(members) > 1]
+    sets["group_members"] = [(g, m) for g in sets["groups"] for m in groups[g]]
+
+    # --- links and their tiers
+    hours = settings.hours_per_year
+    sets["links"] = list(links["id"])
+    sets["existing_links"] = list(links.loc[links["existing"].astype(bool), "id"])
+    sets["symbiosis_links"] = list(links.loc[links["kind"] == "IS", "id"])
+    link_endpoints = {l.id: (l.source, l.resource, l.sink, l.sink_resource) for l in links.itertuples()}
+    sets["link_endpoints"] = [(l, *ends) for l, ends in link_endpoints.items()]
+    capacity_factor = {}
+    for l in links.itertuples():
+        resource = resources.loc[l.resource]
+        link_hours = hours if math.isnan(l.operating_hours) else l.operating_hours
+        capacity_factor[l.id] = annual_amount(1.0, l.capacity_unit, resource["unit"], link_hours, resource["density_kg_per_m3"])
+    link_crf = {
+        l.id: 0.0 if math.isnan(l.lifetime_years) else capital_recovery_factor(rate, l.lifetime_years)
+        for l in links.itertuples()
+    }
+    params["capacity"] = {l.id: l.capacity * capacity_factor[l.id] for l in links.itertuples()}
+    params["link_yield"] = dict(zip(links["id"], links["yield"], strict=True))
+    params["link_capex"] = dict(zip(links["id"], links["capex"], strict=True))
+    params["link_annualised_capex"] = {
+        l.id: 0.0 if l.existing else l.capex * link_crf[l.id] for l in links.itertuples()
+    }
+    sets["link_inputs"] = list(zip(link_inputs["link"], link_inputs["resource"], strict=True))
+    sets["link_input_node"] = list(zip(link_inputs["firm"], link_inputs["resource"], strict=True))
+    params["link_input_rate"] = dict(zip(sets["link_inputs"], link_inputs["per_unit_sent"], strict=True))
+    params["link_fixed_opex"] = dict(zip(links["id"], links["fixed_opex"], strict=True))
+    params["variable_cost"] = dict(zip(links["id"], links["variable_cost"], strict=True))
+    params["variable_co2"] = dict(zip(links["id"], links["variable_co2"], strict=True))
+    sets["tiers"] = list(zip(tiers["link"], tiers["tier"], strict=True))
+    sets["tier_predecessor"] = _tier_predecessors(sets["tiers"])
+    params["tier_capacity"] = {
+        (t.link, t.tier): t.capacity_added * capacity_factor[t.link] for t in tiers.itertuples()
+    }
+    params["tier_capex"] = {(t.link, t.tier): t.capex for t in tiers.itertuples()}
+    params["tier_annualised_capex"] = {(t.link, t.tier): t.capex * link_crf[t.link] for t in tiers.itertuples()}
+    params["tier_fixed_opex"] = {(t.link, t.tier): t.fixed_opex for t in tiers.itertuples()}
+
+    # --- logic
+    sets["requires"] = [
+        (row.id, need)
+        for table in (measures, links)
+        for row in table.itertuples()
+        for need in split_ids(row.requires)
+    ]
+
+    # --- budgets: what each new item draws from each budget
+    sets["budgets"] = [b.id for b in settings.budgets]
+    sets["limited_budgets"] = [b.id for b in settings.budgets if b.limit is not None]
+    params["budget_limit"] = {b.id: b.limit for b in settings.budgets if b.limit is not None}
+    draws = _budget_draws(scenario, params)
+    sets["budget_draws"] = list(draws)
+    params["budget_draw"] = draws
+
+    scalars = {
+        "min_symbiosis_links": float(settings.constraints.min_symbiosis_links),
+        "carbon_price": float(settings.carbon_price),
+    }
+    return ModelData(sets, params, scalars)
+
+
+def _tier_predecessors(tiers: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(link, tier, previous tier) for every tier after a link's first, in table order."""
+    previous: dict[str, str] = {}
+    pairs = []
+    for link, tier in tiers:
+        if link in previous:
+            pairs.append((link, tier, previous[link]))
+        previous[link] = tier
+    return pairs
+
+
+def _budget_draws(scenario, params: dict[str, dict]) -> dict[tuple[str, str], float]:
+    """{(budget, item): amount} for new items.
+
+    A budget named in ``budget_use`` draws exactly its rows there; any other
+    budget draws the capex of the new items it ``applies_to``. Existing items
+    draw nothing.
+    """
+    existing = set(scenario.measures.loc[scenario.measures["existing"].astype(bool), "id"]) | set(
+        scenario.links.loc[scenario.links["existing"].astype(bool), "id"]
+    )
+    use = scenario.budget_use
+    explicit = set(use["budget"])
+    draws: dict[tuple[str, str], float] = {}
+    for budget in scenario.settings.budgets:
+        if budget.id in explicit:
+            rows = use[use["budget"] == budget.id]
+            for item, amount in zip(rows["item"], rows["amount"], strict=True):
+                if item not in existing:
+                    draws[(budget.id, item)] = float(amount)
+            continue
+        if budget.applies_to in (AppliesTo.ALL, AppliesTo.MEASURES):
+            for item, capex in params["measure_capex"].items():
+                if item not in existing:
+                    draws[(budget.id, item)] = float(capex)
+        if budget.applies_to in (AppliesTo.ALL, AppliesTo.LINKS):
+            for item, capex in params["link_capex"].items():
+                if item not in existing:
+                    draws[(budget.id, item)] = float(capex)
+            for (link, tier), capex in params["tier_capex"].items():
+                draws[(budget.id, tier_item(link, tier))] = float(capex)
+    return draws

@@ -1,0 +1,122 @@
+"""A scenario: validated settings and typed tables, and what-if overrides on them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from eipopt.model.errors import Problem, ScenarioError
+from eipopt.model.schema import (
+    KEY_SEPARATOR,
+    TABLES,
+    coerce_table,
+    empty_table,
+    format_value,
+    row_id,
+)
+from eipopt.model.settings import Settings, override_settings, parse_settings
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Validated input of one park model.
+
+    ``tables`` maps each table name of :data:`~eipopt.model.schema.TABLES` to a
+    typed DataFrame (defaults filled) indexed by the row number of its source
+    file, so that problems found later still point at the right row.
+    ``sources`` maps table names to the file (or sheet) they came from.
+    Build one with :meth:`from_raw` (the loaders do) and derive variants with
+    :meth:`with_overrides`; instances are never changed in place.
+    """
+
+    settings: Settings
+    tables: Mapping[str, pd.DataFrame]
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        # scenario.links, scenario.flows ... for readability in the model layer
+        tables = object.__getattribute__(self, "tables")
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @classmethod
+    def from_raw(
+        cls,
+        settings: dict[str, Any],
+        raw_tables: Mapping[str, pd.DataFrame],
+        sources: Mapping[str, str] | None = None,
+    ) -> Scenario:
+        """Type, default and validate raw text tables; raise :class:`ScenarioError` listing every problem."""
+        from eipopt.model.validation import validate
+
+        sources = {name: (sources or {}).get(name, TABLES[name].file_name) for name in TABLES}
+        parsed, problems = parse_settings(settings)
+        tables: dict[str, pd.DataFrame] = {}
+        for name, table in TABLES.items():
+            if name in raw_tables and raw_tables[name] is not None:
+                tables[name], table_problems = coerce_table(name, raw_tables[name], sources[name])
+                problems += table_problems
+            elif table.required_table:
+                problems.append(Problem(sources[name], "required table is missing"))
+            else:
+                tables[name] = empty_table(name)
+        if problems:
+            raise ScenarioError(problems)
+        scenario = cls(parsed, tables, sources)
+        problems = validate(scenario)
+        if problems:
+            raise ScenarioError(problems)
+        return scenario
+
+    def raw_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables as text, as a loader reads them (blanks for meaningful NaN)."""
+        return {name: df.map(format_value).astype(object) for name, df in self.tables.items()}
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """A new scenario with settings or table cells changed, validated like the files.
+
+        Keys are dotted: settings (``carbon_price``, ``solver.time_limit``,
+        ``constraints.min_symbiosis_links``), budgets (``budgets.ID.limit``) and
+        table cells ``TABLE.ID.COLUMN`` where ID is the row's key, composite keys
+        joined by ``:`` (``flows.plant:power.demand``, ``link_tiers.co2:t2.capex``).
+        """
+        settings = self.settings.to_dict()
+        tables = self.raw_tables()
+        problems: list[Problem] = []
+        for key, value in overrides.items():
+            table_name = key.split(".", 1)[0]
+            if table_name in TABLES:
+                problems += _override_cell(tables, key, value)
+            else:
+                problems += override_settings(settings, key, value)
+        if problems:
+            raise ScenarioError(problems)
+        return Scenario.from_raw(settings, tables, self.sources)
+
+
+def _override_cell(tables: dict[str, pd.DataFrame], key: str, value: Any) -> list[Problem]:
+    """Set ``TABLE.ID.COLUMN`` in the raw text tables (in place)."""
+    table_name, rest = key.split(".", 1)
+    if "." not in rest:
+        return [Problem("override", "expected TABLE.ID.COLUMN", column=key)]
+    item, column = rest.rsplit(".", 1)
+    table = TABLES[table_name]
+    if column not in table.column_index:
+        return [Problem("override", f"table '{table_name}' has no column '{column}'", column=key)]
+    if column in table.key:
+        return [Problem("override", f"'{column}' is part of the row's id and cannot be overridden", column=key)]
+    df = tables[table_name]
+    ids = df.apply(lambda row: row_id(table_name, row), axis=1) if len(df) else pd.Series(dtype=object)
+    matches = ids.index[ids == item]
+    if len(matches) == 0:
+        shape = KEY_SEPARATOR.join(k.upper() for k in table.key)
+        return [Problem("override", f"no row '{item}' in {table_name} (row ids are {shape})", column=key)]
+    df.loc[matches[0], column] = format_value(value) if not isinstance(value, str) else value
+    return []

@@ -1,0 +1,288 @@
+"""The input tables: the single source of truth for columns, types and defaults.
+
+Loading, validation, overrides, the writer and ``docs/scenario-format.md`` all
+read :data:`TABLES`. A blank cell takes the column's ``default``; a default of
+``None`` means the blank itself carries meaning (for example no ``buy_price``:
+the resource cannot be bought) and stays NaN / empty.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+from eipopt.model.errors import Problem
+
+DType = Literal["id", "str", "float", "bool"]
+
+#: Separator of composite row ids in overrides (``flows.FIRM:RESOURCE.demand``).
+KEY_SEPARATOR = ":"
+
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f", ""}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input column.
+
+    ``minimum`` / ``positive`` bound numeric values; ``references`` names the
+    table (or ``items`` = measures, links and tiers) whose ids the value must be.
+    """
+
+    name: str
+    dtype: DType
+    description: str
+    required: bool = False
+    default: object = None
+    unit: str = ""
+    references: str | None = None
+    minimum: float | None = None
+    positive: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One input table (a CSV file or a workbook sheet of the same name)."""
+
+    name: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    required_table: bool = False
+    column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_index", {c.name: c for c in self.columns})
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        return self.column_index[name]
+
+
+_MONEY = "currency"
+_T_CO2 = "tCO2e"
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        Table(
+            "resources",
+            "Every energy carrier, water, material, emission or waste stream.",
+            key=("id",),
+            required_table=True,
+            columns=(
+                Column("id", "id", "Resource id.", required=True),
+                Column("name", "str", "Readable name.", default=""),
+                Column("unit", "str", "Unit of annual amounts (pint syntax: t, MWh, m3, Nm3 ...).", default="t"),
+                Column("kind", "str", "energy, water, material, emission or waste.", default="material"),
+                Column("buy_price", "float", "Market purchase price; blank = cannot be bought.", unit=f"{_MONEY}/unit"),
+                Column("sell_price", "float", "Market sale price; blank = cannot be sold.", unit=f"{_MONEY}/unit"),
+                Column("disposal_cost", "float", "Disposal cost; blank = cannot be disposed of.", unit=f"{_MONEY}/unit"),
+                Column("buy_emission_factor", "float", "CO2e per unit bought.", default=0.0, unit=f"{_T_CO2}/unit"),
+                Column("sell_emission_factor", "float", "CO2e credited per unit sold.", default=0.0, unit=f"{_T_CO2}/unit"),
+                Column("disposal_emission_factor", "float", "CO2e per unit disposed of (vented, landfilled ...).", default=0.0, unit=f"{_T_CO2}/unit"),
+                Column("density_kg_per_m3", "float", "Density, to convert volume capacities to mass.", unit="kg/m3", positive=True),
+            ),
+        ),
+        Table(
+            "firms",
+            "Tenants, utilities, hubs and city nodes.",
+            key=("id",),
+            required_table=True,
+            columns=(
+                Column("id", "id", "Firm or node id.", required=True),
+                Column("name", "str", "Readable name (a sector name for unnamed tenants).", default=""),
+                Column("park", "str", "Park the firm belongs to.", default=""),
+                Column("sector", "str", "Industrial sector.", default=""),
+                Column("x_km", "float", "East coordinate.", unit="km"),
+                Column("y_km", "float", "North coordinate.", unit="km"),
+            ),
+        ),
+        Table(
+            "flows",
+            "Baseline annual demand and generation of each firm and resource, and market limits.",
+            key=("firm", "resource"),
+            columns=(
+                Column("firm", "id", "Firm id.", required=True, references="firms"),
+                Column("resource", "id", "Resource id.", required=True, references="resources"),
+                Column("demand", "float", "Annual demand before new measures.", default=0.0, unit="unit/yr", minimum=0),
+                Column("generation", "float", "Annual generation (by-product, waste, off-gas) before new measures.", default=0.0, unit="unit/yr", minimum=0),
+                Column("sell_limit", "float", "Most the firm can sell a year; blank = no limit.", unit="unit/yr", minimum=0),
+                Column("buy_limit", "float", "Most the firm can buy a year; blank = no limit.", unit="unit/yr", minimum=0),
+            ),
+        ),
+        Table(
+            "measures",
+            "Resource-efficiency and cleaner-production (RECP) measures.",
+            key=("id",),
+            columns=(
+                Column("id", "id", "Measure id.", required=True),
+                Column("firm", "id", "Firm that implements it.", required=True, references="firms"),
+                Column("name", "str", "Readable name.", default=""),
+                Column("category", "str", "Category (energy, water, material ...).", default=""),
+                Column("capex", "float", "Investment.", default=0.0, unit=_MONEY, minimum=0),
+                Column("opex_change", "float", "Change of annual operating cost (negative = saving).", default=0.0, unit=f"{_MONEY}/yr"),
+                Column("lifetime_years", "float", "Economic lifetime; required where capex > 0.", unit="yr", positive=True),
+                Column("direct_co2_change", "float", "Change of direct annual emissions not captured by flows.", default=0.0, unit=f"{_T_CO2}/yr"),
+                Column("group", "str", "At most one measure per group is funded.", default=""),
+                Column("requires", "str", "Measure or link ids (';'-separated) that must be funded too.", default=""),
+                Column("existing", "bool", "Already implemented: always on, capex sunk.", default=False),
+            ),
+        ),
+        Table(
+            "measure_effects",
+            "What a funded measure changes in its firm's demand and generation.",
+            key=("measure", "resource"),
+            columns=(
+                Column("measure", "id", "Measure id.", required=True, references="measures"),
+                Column("resource", "id", "Resource id.", required=True, references="resources"),
+                Column("demand_change", "float", "Change of annual demand (negative = saving).", default=0.0, unit="unit/yr"),
+                Column("generation_change", "float", "Change of annual generation.", default=0.0, unit="unit/yr"),
+            ),
+        ),
+        Table(
+            "links",
+            "Industrial-symbiosis (IS) and urban-symbiosis (UIS) links, candidate or existing.",
+            key=("id",),
+            columns=(
+                Column("id", "id", "Link id.", required=True),
+                Column("source", "id", "Firm that sends.", required=True, references="firms"),
+                Column("sink", "id", "Firm that receives.", required=True, references="firms"),
+                Column("resource", "id", "Resource leaving the source.", required=True, references="resources"),
+                Column("sink_resource", "id", "Resource arriving at the sink; blank = same resource.", references="resources"),
+                Column("yield", "float", "Units arriving per unit sent.", default=1.0, minimum=0),
+                Column("capacity", "float", "Capacity of the base build.", required=True, minimum=0),
+                Column("capacity_unit", "str", "Unit of capacity; a rate (m3/h, t/h, kW) is multiplied by operating hours; blank = the resource's annual unit.", default=""),
+                Column("operating_hours", "float", "Full-load hours a year for rate capacities; blank = hours_per_year.", unit="h/yr", positive=True),
+                Column("capex", "float", "Investment.", default=0.0, unit=_MONEY, minimum=0),
+                Column("fixed_opex", "float", "Annual fixed operating cost when built.", default=0.0, unit=f"{_MONEY}/yr", minimum=0),
+                Column("variable_cost", "float", "Cost per unit sent.", default=0.0, unit=f"{_MONEY}/unit"),
+                Column("variable_co2", "float", "CO2e per unit sent (pumping, liquefaction power, transport).", default=0.0, unit=f"{_T_CO2}/unit"),
+                Column("lifetime_years", "float", "Economic lifetime; required where capex > 0 or the link has tiers with capex.", unit="yr", positive=True),
+                Column("existing", "bool", "Already operating: always built, capex sunk.", default=False),
+                Column("kind", "str", "IS (between firms) or UIS (with the city).", default="IS"),
+                Column("requires", "str", "Measure or link ids (';'-separated) that must be funded too.", default=""),
+            ),
+        ),
+        Table(
+            "link_tiers",
+            "Capacity expansion steps of a link, built in order and only on a built link.",
+            key=("link", "tier"),
+            columns=(
+                Column("link", "id", "Link id.", required=True, references="links"),
+                Column("tier", "id", "Tier id; tiers are built in the order of the table.", required=True),
+                Column("capacity_added", "float", "Capacity added, in the link's capacity unit.", required=True, minimum=0),
+                Column("capex", "float", "Investment, annualised over the link's lifetime.", default=0.0, unit=_MONEY, minimum=0),
+                Column("fixed_opex", "float", "Annual fixed operating cost when built.", default=0.0, unit=f"{_MONEY}/yr", minimum=0),
+            ),
+        ),
+        Table(
+            "link_inputs",
+            "What operating a link consumes per unit sent (liquefaction power, pumping energy, transport fuel).",
+            key=("link", "resource"),
+            columns=(
+                Column("link", "id", "Link id.", required=True, references="links"),
+                Column("resource", "id", "Resource consumed.", required=True, references="resources"),
+                Column("per_unit_sent", "float", "Amount consumed per unit of the link's resource sent.", required=True, unit="unit/unit", minimum=0),
+                Column("at", "str", "Which end consumes it: sink or source.", default="sink"),
+            ),
+        ),
+        Table(
+            "budget_use",
+            "What an item draws from a budget, where it is not its capex.",
+            key=("item", "budget"),
+            columns=(
+                Column("item", "id", "Measure id, link id, or LINK:TIER of a tier.", required=True, references="items"),
+                Column("budget", "id", "Budget id from scenario.yaml.", required=True, references="budgets"),
+                Column("amount", "float", "Amount drawn when the item is funded.", required=True, unit=_MONEY),
+            ),
+        ),
+    ]
+}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A typed table with no rows, for an optional table that is absent."""
+    return coerce_table(name, pd.DataFrame(columns=[c.name for c in TABLES[name].columns]), "")[0]
+
+
+def _coerce_cell(column: Column, text: str) -> tuple[object, str | None]:
+    """Convert one cell's text to the column's type; return (value, error)."""
+    text = text.strip()
+    if column.dtype in ("id", "str"):
+        return (text if text else column.default if column.default is not None else ""), None
+    if column.dtype == "bool":
+        low = text.lower()
+        if low in _TRUE:
+            return True, None
+        if low in _FALSE:
+            return (bool(column.default) if low == "" else False), None
+        return None, f"'{text}' is not true/false"
+    if text == "":
+        return (math.nan if column.default is None else float(column.default)), None
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"'{text}' is not a number"
+    if not math.isfinite(value):
+        return None, f"'{text}' is not a finite number"
+    return value, None
+
+
+def coerce_table(name: str, raw: pd.DataFrame, file_label: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Type a raw table of strings against the schema.
+
+    ``raw`` holds text cells (blank = ``""``) and is indexed by the row number to
+    report (file line). Missing optional columns take their defaults; unknown
+    columns are kept as text (users may carry notes). Returns the typed table and
+    every problem found.
+    """
+    table = TABLES[name]
+    problems: list[Problem] = []
+    missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
+    for col in missing:
+        problems.append(Problem(file_label, f"required column '{col}' is missing", column=col))
+    out = pd.DataFrame(index=raw.index)
+    for column in table.columns:
+        texts = raw[column.name].astype(str) if column.name in raw.columns else pd.Series("", index=raw.index)
+        values = []
+        for row, text in texts.items():
+            value, error = _coerce_cell(column, "" if text in ("nan", "None") else text)
+            if error is None and column.required and text.strip() in ("", "nan", "None") and column.name not in missing:
+                error = "a value is required"
+            if error:
+                problems.append(Problem(file_label, error, row=int(row), column=column.name))
+            values.append(value)
+        if column.dtype == "float":
+            out[column.name] = pd.Series(values, index=raw.index, dtype="float64")
+        elif column.dtype == "bool":
+            typed = all(isinstance(v, bool) for v in values)
+            out[column.name] = pd.Series(values, index=raw.index, dtype="bool" if typed else "object")
+        else:
+            out[column.name] = pd.Series(values, index=raw.index, dtype="object")
+    for extra in raw.columns:
+        if extra not in table.column_index:
+            out[extra] = raw[extra].astype(str)
+    return out, problems
+
+
+def format_value(value: object) -> str:
+    """Text of a typed cell for writing back to CSV (blank for NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def row_id(name: str, row: pd.Series) -> str:
+    """The id of a row as used in overrides: its key columns joined by ':'."""
+    return KEY_SEPARATOR.join(str(row[k]) for k in TABLES[name].key)

@@ -1,0 +1,83 @@
+"""Units through pint: resource units, and link capacities converted to annual amounts.
+
+A capacity given as a rate (``6000 Nm3/h``, ``2 t/h``, ``500 kW``) becomes an
+annual amount with the link's full-load operating hours; between volume and
+mass the resource's density is used (``Nm3`` is a normal cubic metre, so the
+density must be the one at normal conditions).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pint
+
+# pint's defaults read 'kt' as knots and know no 'm3'; a park's data means otherwise.
+_DEFINITIONS = [
+    "m3 = meter ** 3",
+    "Nm3 = meter ** 3 = normal_cubic_meter",
+    "kt = 1000 * metric_ton = kilotonne",
+    "Mt = 1e6 * metric_ton = megatonne",
+]
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The project's unit registry (pint defaults plus park units)."""
+    ureg = pint.UnitRegistry(on_redefinition="ignore")
+    for definition in _DEFINITIONS:
+        ureg.define(definition)
+    return ureg
+
+
+class UnitError(ValueError):
+    """A unit is unknown or cannot be converted."""
+
+
+def parse_unit(text: str) -> pint.Unit:
+    """Parse a unit string, raising :class:`UnitError` with a readable message."""
+    try:
+        return registry().Unit(text)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError, ValueError, AssertionError) as exc:
+        raise UnitError(f"unknown unit '{text}'") from exc
+
+
+def annual_amount(
+    value: float,
+    capacity_unit: str,
+    resource_unit: str,
+    operating_hours: float,
+    density_kg_per_m3: float | None,
+) -> float:
+    """Convert a capacity to an annual amount in the resource's unit.
+
+    ``capacity_unit`` blank means ``value`` is already an annual amount in
+    ``resource_unit``. A unit with a time dimension (a rate) is multiplied by
+    ``operating_hours`` hours.
+
+    >>> round(annual_amount(6000, "Nm3/h", "t", 6240, 1.977), 3)
+    74018.88
+    """
+    if not capacity_unit:
+        return float(value)
+    ureg = registry()
+    quantity = value * ureg.Quantity(1, parse_unit(capacity_unit))
+    target = ureg.Quantity(1, parse_unit(resource_unit))
+    if quantity.dimensionality.get("[time]", 0) == -1 and target.dimensionality.get("[time]", 0) == 0:
+        quantity = quantity * (operating_hours * ureg.hour)
+    try:
+        return float(quantity.to(target.units).magnitude)
+    except pint.errors.DimensionalityError:
+        pass
+    density = None if density_kg_per_m3 is None else ureg.Quantity(density_kg_per_m3, "kg/m**3")
+    if density is not None and density.magnitude == density.magnitude:  # not NaN
+        for converted in (quantity * density, quantity / density):
+            try:
+                return float(converted.to(target.units).magnitude)
+            except pint.errors.DimensionalityError:
+                continue
+        raise UnitError(f"cannot convert '{capacity_unit}' to '{resource_unit}'")
+    raise UnitError(
+        f"cannot convert '{capacity_unit}' to '{resource_unit}'"
+        " (volume <-> mass needs the resource's density_kg_per_m3)"
+    )

@@ -1,0 +1,211 @@
+"""Checks of a typed scenario, one function per rule; every problem is reported at once.
+
+Each ``check_*`` takes the :class:`~eipopt.model.scenario.Scenario` and returns
+the problems it finds, each naming file, row and column. :func:`validate` runs
+them all. Type errors (non-numeric cells, missing columns) are caught earlier,
+when the raw tables are typed against the schema.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+
+import pandas as pd
+from eipopt.model.errors import Problem
+from eipopt.model.schema import KEY_SEPARATOR, TABLES
+from eipopt.model.units import UnitError, annual_amount, parse_unit
+
+RESOURCE_KINDS = ("energy", "water", "material", "emission", "waste")
+LINK_KINDS = ("IS", "UIS")
+
+
+def _rows(scenario, table: str) -> Iterator[tuple[int, pd.Series]]:
+    yield from scenario.tables[table].iterrows()
+
+
+def split_ids(text: str) -> list[str]:
+    """Ids in a ``requires`` cell: separated by ';' (or ',')."""
+    return [part.strip() for part in str(text).replace(",", ";").split(";") if part.strip()]
+
+
+def item_ids(scenario) -> set[str]:
+    """Ids that can be funded: measures, links, and tiers as ``LINK:TIER``."""
+    tiers = scenario.link_tiers
+    return (
+        set(scenario.measures["id"])
+        | set(scenario.links["id"])
+        | {f"{r.link}{KEY_SEPARATOR}{r.tier}" for r in tiers.itertuples()}
+    )
+
+
+def check_unique_keys(scenario) -> list[Problem]:
+    """Each table's key is unique; ids carry no ':' (it joins composite ids)."""
+    problems = []
+    for name, table in TABLES.items():
+        df = scenario.tables[name]
+        source = scenario.sources[name]
+        duplicated = df.duplicated(subset=list(table.key), keep="first")
+        for row in df.index[duplicated]:
+            key = KEY_SEPARATOR.join(str(df.at[row, k]) for k in table.key)
+            problems.append(Problem(source, f"duplicate {'/'.join(table.key)} '{key}'", row=int(row), column=table.key[0]))
+        if table.key == ("id",):
+            for row, value in df["id"].items():
+                if KEY_SEPARATOR in str(value) or "." in str(value):
+                    problems.append(Problem(source, f"id '{value}' must not contain ':' or '.'", row=int(row), column="id"))
+    measure_ids = set(scenario.measures["id"])
+    for row, value in scenario.links["id"].items():
+        if value in measure_ids:
+            problems.append(Problem(scenario.sources["links"], f"id '{value}' is also a measure id; items must have distinct ids", row=int(row), column="id"))
+    return problems
+
+
+def check_references(scenario) -> list[Problem]:
+    """Every id column that points at another table names an existing row."""
+    known = {
+        "firms": set(scenario.firms["id"]),
+        "resources": set(scenario.resources["id"]),
+        "measures": set(scenario.measures["id"]),
+        "links": set(scenario.links["id"]),
+        "budgets": {b.id for b in scenario.settings.budgets},
+        "items": item_ids(scenario),
+    }
+    problems = []
+    for name, table in TABLES.items():
+        for column in table.columns:
+            if column.references is None:
+                continue
+            for row, value in scenario.tables[name][column.name].items():
+                if value == "" and not column.required:
+                    continue
+                if value not in known[column.references]:
+                    problems.append(Problem(scenario.sources[name], f"unknown {column.references[:-1] if column.references != 'items' else 'item'} '{value}'", row=int(row), column=column.name))
+    return problems
+
+
+def check_bounds(scenario) -> list[Problem]:
+    """Numbers respect their column's minimum (capacities, capex >= 0) and positivity (lifetimes > 0)."""
+    problems = []
+    for name, table in TABLES.items():
+        df = scenario.tables[name]
+        for column in table.columns:
+            if column.dtype != "float" or (column.minimum is None and not column.positive):
+                continue
+            for row, value in df[column.name].items():
+                if math.isnan(value):
+                    continue
+                if column.positive and value <= 0:
+                    problems.append(Problem(scenario.sources[name], f"must be > 0, got {value:g}", row=int(row), column=column.name))
+                elif column.minimum is not None and value < column.minimum:
+                    problems.append(Problem(scenario.sources[name], f"must be >= {column.minimum:g}, got {value:g}", row=int(row), column=column.name))
+    return problems
+
+
+def check_lifetimes(scenario) -> list[Problem]:
+    """A lifetime is given wherever capex is annualised: capex > 0, or tiers with capex."""
+    problems = []
+    tier_capex = scenario.link_tiers.groupby("link")["capex"].sum() if len(scenario.link_tiers) else pd.Series(dtype=float)
+    for name in ("measures", "links"):
+        for row, item in _rows(scenario, name):
+            needs = item["capex"] > 0 or (name == "links" and tier_capex.get(item["id"], 0.0) > 0)
+            if needs and not item["existing"] and math.isnan(item["lifetime_years"]):
+                problems.append(Problem(scenario.sources[name], "lifetime_years is required where capex > 0", row=int(row), column="lifetime_years"))
+    return problems
+
+
+def check_categories(scenario) -> list[Problem]:
+    """Resource kinds and link kinds come from their fixed lists."""
+    problems = []
+    for row, value in scenario.resources["kind"].items():
+        if value not in RESOURCE_KINDS:
+            problems.append(Problem(scenario.sources["resources"], f"unknown kind '{value}'; expected one of {list(RESOURCE_KINDS)}", row=int(row), column="kind"))
+    for row, value in scenario.link_inputs["at"].items():
+        if value not in ("sink", "source"):
+            problems.append(Problem(scenario.sources["link_inputs"], f"unknown end '{value}'; expected sink or source", row=int(row), column="at"))
+    for row, value in scenario.links["kind"].items():
+        if value not in LINK_KINDS:
+            problems.append(Problem(scenario.sources["links"], f"unknown kind '{value}'; expected one of {list(LINK_KINDS)}", row=int(row), column="kind"))
+    return problems
+
+
+def check_units(scenario) -> list[Problem]:
+    """Resource units parse, and every link capacity converts to its resource's unit."""
+    problems = []
+    resources = scenario.resources.set_index("id")
+    for row, unit in scenario.resources["unit"].items():
+        try:
+            parse_unit(unit)
+        except UnitError as exc:
+            problems.append(Problem(scenario.sources["resources"], str(exc), row=int(row), column="unit"))
+    hours = scenario.settings.hours_per_year
+    for row, link in _rows(scenario, "links"):
+        if link["resource"] not in resources.index:
+            continue  # reported by check_references
+        resource = resources.loc[link["resource"]]
+        try:
+            annual_amount(1.0, link["capacity_unit"], resource["unit"], hours, resource["density_kg_per_m3"])
+        except UnitError as exc:
+            problems.append(Problem(scenario.sources["links"], str(exc), row=int(row), column="capacity_unit"))
+    return problems
+
+
+def check_requires(scenario) -> list[Problem]:
+    """``requires`` names existing measures or links, and forms no cycle."""
+    problems = []
+    funded = set(scenario.measures["id"]) | set(scenario.links["id"])
+    graph: dict[str, list[str]] = {}
+    where: dict[str, tuple[str, int]] = {}
+    for name in ("measures", "links"):
+        for row, item in _rows(scenario, name):
+            needs = split_ids(item["requires"])
+            for need in needs:
+                if need not in funded:
+                    problems.append(Problem(scenario.sources[name], f"requires unknown item '{need}'", row=int(row), column="requires"))
+            graph[item["id"]] = [n for n in needs if n in funded]
+            where[item["id"]] = (scenario.sources[name], int(row))
+    for cycle in _cycles(graph):
+        source, row = where[cycle[0]]
+        problems.append(Problem(source, "requires forms a cycle: " + " -> ".join(cycle + [cycle[0]]), row=row, column="requires"))
+    return problems
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """One cycle per strongly connected loop found by depth-first search."""
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                found.append(stack[stack.index(nxt):])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node)
+    return found
+
+
+CHECKS: tuple[Callable, ...] = (
+    check_unique_keys,
+    check_references,
+    check_bounds,
+    check_lifetimes,
+    check_categories,
+    check_units,
+    check_requires,
+)
+
+
+def validate(scenario) -> list[Problem]:
+    """Run every check and return all problems found (empty list: valid)."""
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems += check(scenario)
+    return problems
