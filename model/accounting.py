@@ -56,6 +56,17 @@ def add_accounting(m: pyo.ConcreteModel) -> None:
     m.annual_co2 = pyo.Expression(expr=sum(getattr(m, f"co2_{c}") for c in CO2_COMPONENTS))
 
 
+def add_co2_limit(m: pyo.ConcreteModel, d, elastic: bool = False) -> None:
+    """The park's CO2e cap, where ``constraints.max_co2`` is set (the epsilon of a trade-off curve).
+
+    .. math:: annual\\_co2 \\le CO2^{max}
+    """
+    if not d.sets["co2_limited"]:
+        return
+    slack = m.co2_overrun if elastic else 0
+    m.co2_limit = pyo.Constraint(expr=m.annual_co2 - slack <= m.max_co2)
+
+
 def add_objectives(m: pyo.ConcreteModel) -> None:
     """One objective per goal, all but one deactivated; and the CO2e cap of lexicographic solves.
 

@@ -13,7 +13,8 @@ import inspect
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
-from eipopt.model.accounting import add_accounting, add_objectives
+
+from eipopt.model.accounting import add_accounting, add_co2_limit, add_objectives
 from eipopt.model.constraints import FAMILIES, decision
 from eipopt.model.data import ModelData, model_data, tier_item
 from eipopt.model.settings import Objective
@@ -40,6 +41,7 @@ _SET_DIMENSIONS = {
     "budgets": 1,
     "limited_budgets": 1,
     "budget_draws": 2,
+    "co2_limited": 1,
 }
 
 # parameter -> the set it is indexed by
@@ -77,6 +79,10 @@ _PARAM_INDEX = {
 }
 
 
+#: Constraints on the plan that the baseline (today's park) is not held to.
+PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit")
+
+
 class StructureChanged(ValueError):
     """A new scenario needs other variables or constraints: rebuild instead of update."""
 
@@ -93,11 +99,12 @@ class ParkModel:
     data: ModelData
     elastic: bool = False
     _baseline_fixed: list = field(default_factory=list, repr=False)
+    _baseline_relaxed: list = field(default_factory=list, repr=False)
 
     # --- objectives ------------------------------------------------------
     def use_objective(self, objective: Objective | str) -> pyo.Objective:
-        """Activate one objective (``cost``, ``co2``, ``weighted``, or ``elastic``) and return it."""
-        name = f"objective_{Objective(objective).value if objective != 'elastic' else 'elastic'}"
+        """Activate one objective (``cost``, ``co2``, ``weighted``, or a diagnosis one) and return it."""
+        name = f"objective_{objective if str(objective).startswith('elastic') else Objective(objective).value}"
         for candidate in self.model.component_objects(pyo.Objective):
             candidate.deactivate()
         chosen = getattr(self.model, name)
@@ -114,18 +121,30 @@ class ParkModel:
 
     # --- baseline ----------------------------------------------------------
     def fix_baseline(self) -> None:
-        """Fix every new measure, link and tier to 0: the park as it operates today."""
+        """Fix every new measure, link and tier to 0: the park as it operates today.
+
+        Requirements on the plan (``min_symbiosis_links``, ``max_co2``) are lifted:
+        they apply to what is to be funded, not to today's park.
+        """
         m = self.model
         for var in [*m.fund_measure.values(), *m.build_link.values(), *m.build_tier.values()]:
             if not var.fixed:
                 var.fix(0)
                 self._baseline_fixed.append(var)
+        for name in PLAN_REQUIREMENTS:
+            component = m.component(name)
+            if component is not None and component.active:
+                component.deactivate()
+                self._baseline_relaxed.append(component)
 
     def release_baseline(self) -> None:
         """Undo :meth:`fix_baseline`."""
         for var in self._baseline_fixed:
             var.unfix()
+        for component in self._baseline_relaxed:
+            component.activate()
         self._baseline_fixed.clear()
+        self._baseline_relaxed.clear()
 
     # --- parameters ----------------------------------------------------------
     def update(self, scenario) -> None:
@@ -166,9 +185,10 @@ def build_model(scenario, *, elastic: bool = False) -> ParkModel:
         takes_elastic = "elastic" in inspect.signature(family).parameters
         family(m, data, elastic) if takes_elastic else family(m, data)
     add_accounting(m)
+    add_co2_limit(m, data, elastic)
     add_objectives(m)
     if elastic:
-        add_elastic_objective(m)
+        add_elastic_objective(m, data)
     return ParkModel(m, data, elastic)
 
 
@@ -213,17 +233,28 @@ def add_elastic_variables(m: pyo.ConcreteModel) -> None:
     m.surplus = pyo.Var(m.nodes, domain=pyo.NonNegativeReals, doc="generation nothing can absorb")
     m.budget_overrun = pyo.Var(m.limited_budgets, domain=pyo.NonNegativeReals)
     m.symbiosis_shortfall = pyo.Var(domain=pyo.NonNegativeReals)
+    m.co2_overrun = pyo.Var(domain=pyo.NonNegativeReals, doc="CO2e above constraints.max_co2")
 
 
-def add_elastic_objective(m: pyo.ConcreteModel) -> None:
-    """Minimise the slacks (each counted once, in its own unit)."""
+def add_elastic_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Two diagnosis objectives: physical slacks first, then the plan's requirements.
+
+    ``objective_elastic`` minimises balance shortages and surpluses (in each
+    resource's unit); ``objective_elastic_requirements`` minimises budget
+    overruns and the CO2e overrun, each relative to its limit, plus the
+    symbiosis shortfall in links.
+    """
     m.objective_elastic = pyo.Objective(
-        expr=sum(m.shortage[n] + m.surplus[n] for n in m.nodes)
-        + sum(m.budget_overrun[b] for b in m.limited_budgets)
+        expr=sum(m.shortage[n] + m.surplus[n] for n in m.nodes), sense=pyo.minimize
+    )
+    limits = d.params["budget_limit"]
+    m.objective_elastic_requirements = pyo.Objective(
+        expr=sum(m.budget_overrun[b] / max(1.0, abs(limits[b])) for b in m.limited_budgets)
+        + m.co2_overrun / max(1.0, abs(d.scalars["max_co2"]))
         + m.symbiosis_shortfall,
         sense=pyo.minimize,
     )
-    for name in ("objective_cost", "objective_co2", "objective_weighted"):
+    for name in ("objective_cost", "objective_co2", "objective_weighted", "objective_elastic_requirements"):
         getattr(m, name).deactivate()
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
+
 from eipopt.model.data import ModelData
 
 

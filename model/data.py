@@ -182,7 +182,10 @@ def model_data(scenario) -> ModelData:
     sets["budget_draws"] = list(draws)
     params["budget_draw"] = draws
 
+    max_co2 = settings.constraints.max_co2
+    sets["co2_limited"] = [] if max_co2 is None else ["park"]
     scalars = {
+        "max_co2": 0.0 if max_co2 is None else float(max_co2),
         "min_symbiosis_links": float(settings.constraints.min_symbiosis_links),
         "carbon_price": float(settings.carbon_price),
     }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pyomo.environ as pyo
+
 from eipopt.model.accounting import CO2_COMPONENTS, COST_COMPONENTS
 from eipopt.model.constraints import decision
 from eipopt.model.data import tier_item

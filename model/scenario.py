@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+
 from eipopt.model.errors import Problem, ScenarioError
 from eipopt.model.schema import (
     KEY_SEPARATOR,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
+
 from eipopt.model.errors import Problem
 
 DType = Literal["id", "str", "float", "bool"]

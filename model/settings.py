@@ -52,6 +52,7 @@ class Constraints:
     """Park-wide logical requirements."""
 
     min_symbiosis_links: int = 0  # Decree 35/2022: at least one IS in an EIP
+    max_co2: float | None = None  # park CO2e cap, tCO2e/yr (None: no cap); epsilon of trade-off curves
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ _SCALARS: dict[str, type] = {
     "carbon_price": float,
 }
 _SECTIONS: dict[str, dict[str, type]] = {
-    "constraints": {"min_symbiosis_links": int},
+    "constraints": {"min_symbiosis_links": int, "max_co2": float},
     "solver": {"time_limit": float, "mip_gap": float, "threads": int},
 }
 _BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str}

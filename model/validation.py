@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterator
 
 import pandas as pd
+
 from eipopt.model.errors import Problem
 from eipopt.model.schema import KEY_SEPARATOR, TABLES
 from eipopt.model.units import UnitError, annual_amount, parse_unit

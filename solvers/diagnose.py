@@ -1,9 +1,12 @@
 """Explain an infeasible scenario in terms a planner can act on.
 
 The scenario is rebuilt *elastic*: every balance gets a shortage and a surplus
-slack, every budget an overrun, the symbiosis minimum a shortfall, and the
-sum of slacks is minimised. Slacks left non-zero at the optimum are what
-cannot be met; each becomes one finding.
+slack, every budget an overrun, the CO2e cap an overrun, the symbiosis minimum
+a shortfall. First the balance slacks are minimised with the requirements
+relaxed: what is left is physically impossible whatever is funded. If the
+balances can all be met, they are held and the requirements' slacks are
+minimised (each relative to its limit): what is left names the budget, cap
+or minimum that cannot be met. Each non-zero slack becomes one finding.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+
 from eipopt.model import SolverOptions, build_model
 from eipopt.solvers.highs import HighsRunner
 
@@ -33,7 +37,12 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
     park = build_model(scenario, elastic=True)
     if baseline:
         park.fix_baseline()
-    outcome = HighsRunner(options).solve(park, "elastic")
+    runner = HighsRunner(options)
+    outcome = runner.solve(park, "elastic")
+    if outcome.status.has_solution and outcome.objective_value <= _TOLERANCE:
+        for var in [*park.model.shortage.values(), *park.model.surplus.values()]:
+            var.fix(0)
+        outcome = runner.solve(park, "elastic_requirements")
     columns = ["constraint", "firm", "resource", "budget", "amount", "unit", "explanation"]
     if not outcome.status.has_solution:
         row = {"constraint": "solver", "explanation": f"the diagnosis itself did not solve ({outcome.status.value})"}
@@ -57,5 +66,9 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
     shortfall = m.symbiosis_shortfall.value or 0
     if shortfall > _TOLERANCE:
         rows.append({"constraint": "min_symbiosis_links", "amount": shortfall, "unit": "links",
-                     "explanation": f"min_symbiosis_links needs {shortfall:.0f} more IS link(s) than can be built"})
+                     "explanation": f"min_symbiosis_links cannot be met: {shortfall:.0f} more IS link(s) needed than the links, budgets and requirements allow"})
+    overrun = m.co2_overrun.value or 0
+    if overrun > _TOLERANCE:
+        rows.append({"constraint": "max_co2", "amount": overrun, "unit": "tCO2e/yr",
+                     "explanation": f"constraints.max_co2 cannot be met: the least CO2e reachable is {overrun:,.6g} tCO2e/yr above it"})
     return Diagnosis(not rows, pd.DataFrame(rows, columns=columns))

@@ -11,10 +11,11 @@ import math
 import time
 
 import pyomo.environ as pyo
-from eipopt.model import Objective, ParkModel, SolverOptions
-from eipopt.solvers.status import SolveOutcome, SolveStatus
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
+
+from eipopt.model import Objective, ParkModel, SolverOptions
+from eipopt.solvers.status import SolveOutcome, SolveStatus
 
 #: Relative slack on the least CO2e when stage 2 of the ``co2`` objective
 #: minimises cost under it (numerical tolerance, not a modelling choice).
@@ -31,7 +32,7 @@ class HighsRunner:
 
     def solve(self, park: ParkModel, objective: Objective | str) -> SolveOutcome:
         """Optimise ``objective``; ``co2`` is lexicographic (least CO2e, then least cost at it)."""
-        objective = objective if objective == "elastic" else Objective(objective)
+        objective = objective if str(objective).startswith("elastic") else Objective(objective)
         if objective is not Objective.CO2:
             park.use_objective(objective)
             return self._run(park, self.options.time_limit)
