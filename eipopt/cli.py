@@ -114,5 +114,8 @@ def schema() -> None:
     click.echo(schema_markdown(), nl=False)
 
 
+# Analysis commands (sweep, pareto ...) register below, one add_command line each.
+
+
 if __name__ == "__main__":
     main()
