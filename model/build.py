@@ -29,10 +29,12 @@ _SET_DIMENSIONS = {
     "traded_resources": 1,
     "measures": 1,
     "existing_measures": 1,
+    "forbidden_measures": 1,
     "effects": 2,
     "groups": 1,
     "links": 1,
     "existing_links": 1,
+    "forbidden_links": 1,
     "symbiosis_links": 1,
     "tiers": 2,
     "tier_predecessor": 3,
@@ -212,7 +214,7 @@ def add_parameters(m: pyo.ConcreteModel, d: ModelData) -> None:
 def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Decisions: fund measures, build links and tiers (binary); flows and market quantities (>= 0).
 
-    Existing measures and links are fixed to 1.
+    Existing measures and links are fixed to 1, ruled-out ones (allowed=false) to 0.
     """
     m.fund_measure = pyo.Var(m.measures, domain=pyo.Binary, doc="fund RECP measure")
     m.build_link = pyo.Var(m.links, domain=pyo.Binary, doc="build symbiosis link")
@@ -225,6 +227,10 @@ def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
         m.fund_measure[k].fix(1)
     for link in d.sets["existing_links"]:
         m.build_link[link].fix(1)
+    for k in d.sets["forbidden_measures"]:
+        m.fund_measure[k].fix(0)
+    for link in d.sets["forbidden_links"]:
+        m.build_link[link].fix(0)
 
 
 def add_elastic_variables(m: pyo.ConcreteModel) -> None:

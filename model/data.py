@@ -114,6 +114,7 @@ def model_data(scenario) -> ModelData:
     rate = settings.discount_rate
     sets["measures"] = list(measures["id"])
     sets["existing_measures"] = list(measures.loc[measures["existing"].astype(bool), "id"])
+    sets["forbidden_measures"] = list(measures.loc[~measures["allowed"].astype(bool), "id"])
     params["measure_capex"] = dict(zip(measures["id"], measures["capex"], strict=True))
     params["measure_annualised_capex"] = {
         m.id: 0.0 if m.existing or m.capex == 0 else m.capex * capital_recovery_factor(rate, m.lifetime_years)
@@ -133,6 +134,7 @@ def model_data(scenario) -> ModelData:
     hours = settings.hours_per_year
     sets["links"] = list(links["id"])
     sets["existing_links"] = list(links.loc[links["existing"].astype(bool), "id"])
+    sets["forbidden_links"] = list(links.loc[~links["allowed"].astype(bool), "id"])
     sets["symbiosis_links"] = list(links.loc[links["kind"] == "IS", "id"])
     link_endpoints = {l.id: (l.source, l.resource, l.sink, l.sink_resource) for l in links.itertuples()}
     sets["link_endpoints"] = [(l, *ends) for l, ends in link_endpoints.items()]

@@ -134,6 +134,7 @@ TABLES: dict[str, Table] = {
                 Column("group", "str", "At most one measure per group is funded.", default=""),
                 Column("requires", "str", "Measure or link ids (';'-separated) that must be funded too.", default=""),
                 Column("existing", "bool", "Already implemented: always on, capex sunk.", default=False),
+                Column("allowed", "bool", "false rules the measure out (what-if and attribution).", default=True),
             ),
         ),
         Table(
@@ -167,6 +168,7 @@ TABLES: dict[str, Table] = {
                 Column("variable_co2", "float", "CO2e per unit sent (pumping, liquefaction power, transport).", default=0.0, unit=f"{_T_CO2}/unit"),
                 Column("lifetime_years", "float", "Economic lifetime; required where capex > 0 or the link has tiers with capex.", unit="yr", positive=True),
                 Column("existing", "bool", "Already operating: always built, capex sunk.", default=False),
+                Column("allowed", "bool", "false rules the link out (what-if and attribution).", default=True),
                 Column("kind", "str", "IS (between firms) or UIS (with the city).", default="IS"),
                 Column("requires", "str", "Measure or link ids (';'-separated) that must be funded too.", default=""),
             ),

@@ -114,6 +114,16 @@ def check_lifetimes(scenario) -> list[Problem]:
     return problems
 
 
+def check_allowed(scenario) -> list[Problem]:
+    """An existing item cannot be ruled out (it operates already)."""
+    problems = []
+    for name in ("measures", "links"):
+        for row, item in _rows(scenario, name):
+            if item["existing"] and not item["allowed"]:
+                problems.append(Problem(scenario.sources[name], "an existing item cannot have allowed=false", row=int(row), column="allowed"))
+    return problems
+
+
 def check_categories(scenario) -> list[Problem]:
     """Resource kinds and link kinds come from their fixed lists."""
     problems = []
@@ -198,6 +208,7 @@ CHECKS: tuple[Callable, ...] = (
     check_references,
     check_bounds,
     check_lifetimes,
+    check_allowed,
     check_categories,
     check_units,
     check_requires,
