@@ -84,7 +84,7 @@ def _tier_table(m, d) -> pd.DataFrame:
         for link, tier in d.sets["tiers"]
     ]
     columns = ["link", "tier", "item", "built", "capacity_added", "capex", "annualised_capex", "fixed_opex"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns).astype({"built": bool})
 
 
 def _link_table(m, d, scenario, tiers: pd.DataFrame) -> pd.DataFrame:

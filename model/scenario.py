@@ -55,26 +55,26 @@ class Scenario:
         sources: Mapping[str, str] | None = None,
     ) -> Scenario:
         """Type, default and validate raw text tables; raise :class:`ScenarioError` listing every problem."""
-        from eipopt.model.validation import validate
-
         sources = {name: (sources or {}).get(name, TABLES[name].file_name) for name in TABLES}
         parsed, problems = parse_settings(settings)
         tables: dict[str, pd.DataFrame] = {}
+        missing_table = False
         for name, table in TABLES.items():
             if name in raw_tables and raw_tables[name] is not None:
                 tables[name], table_problems = coerce_table(name, raw_tables[name], sources[name])
                 problems += table_problems
             elif table.required_table:
                 problems.append(Problem(sources[name], "required table is missing"))
+                missing_table = True
             else:
                 tables[name] = empty_table(name)
+        if not missing_table:
+            # check references, bounds, units ... even when some cells failed to parse, so
+            # that every problem is reported at once (failed cells hold neutral values)
+            problems += _semantic_problems(cls(parsed or Settings(name="invalid"), tables, sources), parsed is not None)
         if problems:
             raise ScenarioError(problems)
-        scenario = cls(parsed, tables, sources)
-        problems = validate(scenario)
-        if problems:
-            raise ScenarioError(problems)
-        return scenario
+        return cls(parsed, tables, sources)
 
     def raw_tables(self) -> dict[str, pd.DataFrame]:
         """The tables as text, as a loader reads them (blanks for meaningful NaN)."""
@@ -100,6 +100,15 @@ class Scenario:
         if problems:
             raise ScenarioError(problems)
         return Scenario.from_raw(settings, tables, self.sources)
+
+
+def _semantic_problems(scenario: Scenario, settings_valid: bool) -> list[Problem]:
+    from eipopt.model.validation import validate
+
+    problems = validate(scenario)
+    if not settings_valid:  # budgets are unknown, so references to them cannot be judged
+        problems = [p for p in problems if not (p.file == scenario.sources["budget_use"] and p.column == "budget")]
+    return problems
 
 
 def _override_cell(tables: dict[str, pd.DataFrame], key: str, value: Any) -> list[Problem]:

@@ -261,12 +261,12 @@ def coerce_table(name: str, raw: pd.DataFrame, file_label: str) -> tuple[pd.Data
                 error = "a value is required"
             if error:
                 problems.append(Problem(file_label, error, row=int(row), column=column.name))
+                value, _ = _coerce_cell(column, "")  # keep checking the rest with a neutral value
             values.append(value)
         if column.dtype == "float":
             out[column.name] = pd.Series(values, index=raw.index, dtype="float64")
         elif column.dtype == "bool":
-            typed = all(isinstance(v, bool) for v in values)
-            out[column.name] = pd.Series(values, index=raw.index, dtype="bool" if typed else "object")
+            out[column.name] = pd.Series(values, index=raw.index, dtype="bool")
         else:
             out[column.name] = pd.Series(values, index=raw.index, dtype="object")
     for extra in raw.columns:

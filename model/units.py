@@ -61,23 +61,16 @@ def annual_amount(
     if not capacity_unit:
         return float(value)
     ureg = registry()
-    quantity = value * ureg.Quantity(1, parse_unit(capacity_unit))
-    target = ureg.Quantity(1, parse_unit(resource_unit))
-    if quantity.dimensionality.get("[time]", 0) == -1 and target.dimensionality.get("[time]", 0) == 0:
-        quantity = quantity * (operating_hours * ureg.hour)
-    try:
-        return float(quantity.to(target.units).magnitude)
-    except pint.errors.DimensionalityError:
-        pass
-    density = None if density_kg_per_m3 is None else ureg.Quantity(density_kg_per_m3, "kg/m**3")
-    if density is not None and density.magnitude == density.magnitude:  # not NaN
-        for converted in (quantity * density, quantity / density):
-            try:
-                return float(converted.to(target.units).magnitude)
-            except pint.errors.DimensionalityError:
-                continue
-        raise UnitError(f"cannot convert '{capacity_unit}' to '{resource_unit}'")
-    raise UnitError(
-        f"cannot convert '{capacity_unit}' to '{resource_unit}'"
-        " (volume <-> mass needs the resource's density_kg_per_m3)"
-    )
+    amount = value * ureg.Quantity(1, parse_unit(capacity_unit))
+    target = ureg.Quantity(1, parse_unit(resource_unit)).units
+    density = None
+    if density_kg_per_m3 is not None and density_kg_per_m3 == density_kg_per_m3:  # not NaN
+        density = ureg.Quantity(density_kg_per_m3, "kg/m**3")
+    # an amount as given, or a rate times the operating hours; each directly or through the density
+    for quantity in (amount, amount * ureg.Quantity(operating_hours, "hour")):
+        candidates = [quantity] + ([quantity * density, quantity / density] if density is not None else [])
+        for candidate in candidates:
+            if candidate.dimensionality == ureg.Quantity(1, target).dimensionality:
+                return float(candidate.to(target).magnitude)
+    hint = "" if density is not None else " (volume <-> mass needs the resource's density_kg_per_m3)"
+    raise UnitError(f"cannot convert '{capacity_unit}' to '{resource_unit}'{hint}")

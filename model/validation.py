@@ -77,8 +77,8 @@ def check_references(scenario) -> list[Problem]:
             if column.references is None:
                 continue
             for row, value in scenario.tables[name][column.name].items():
-                if value == "" and not column.required:
-                    continue
+                if value == "":
+                    continue  # blank: optional, or reported as missing when the schema was applied
                 if value not in known[column.references]:
                     problems.append(Problem(scenario.sources[name], f"unknown {column.references[:-1] if column.references != 'items' else 'item'} '{value}'", row=int(row), column=column.name))
     return problems
