@@ -57,7 +57,7 @@ class ScenarioSolver:
         if outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
             diagnosis = diagnose(scenario, options=options)
             if outcome.status is SolveStatus.INFEASIBLE and diagnosis.feasible:
-                outcome = dataclasses.replace(outcome, status=SolveStatus.UNBOUNDED)  # HiGHS said "infeasible or unbounded"
+                outcome = _resolve_ambiguity(outcome)
             findings = diagnosis.findings if not diagnosis.feasible else None
         baseline_findings = None
         if base_outcome is not None and base_outcome.status is SolveStatus.INFEASIBLE:
@@ -75,6 +75,17 @@ class ScenarioSolver:
         self._runner = HighsRunner(SolverOptions())
         self.rebuilds += 1
         return self._park
+
+
+def _resolve_ambiguity(outcome: SolveOutcome) -> SolveOutcome:
+    """HiGHS said infeasible, yet the elastic model meets every constraint without slack."""
+    if outcome.message == "infeasibleOrUnbounded":  # presolve could not tell: it is unbounded
+        return dataclasses.replace(outcome, status=SolveStatus.UNBOUNDED)
+    return dataclasses.replace(
+        outcome,
+        status=SolveStatus.ERROR,
+        message="HiGHS reported the model infeasible but a diagnosis found it feasible: numerical trouble (check very large or very small numbers)",
+    )
 
 
 def solve(

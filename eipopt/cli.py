@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from eipopt.api import solve as solve_scenario
 from eipopt.io import load_scenario, write_scenario
@@ -81,7 +80,7 @@ def solve(path, objective, overrides, out, as_json, time_limit, mip_gap, threads
     else:
         from eipopt.report import print_result
 
-        print_result(result, Console())
+        print_result(result)
         if out:
             click.echo(f"results written to {out}")
     sys.exit(result.exit_code)
@@ -115,6 +114,12 @@ def schema() -> None:
 
 
 # Analysis commands (sweep, pareto ...) register below, one add_command line each.
+from eipopt.analysis.cli import attribute, budget, greedy, pareto  # noqa: E402 - registered after the core commands
+
+main.add_command(pareto)
+main.add_command(budget)
+main.add_command(attribute)
+main.add_command(greedy)
 
 
 if __name__ == "__main__":

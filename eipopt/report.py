@@ -40,11 +40,16 @@ def print_result(result: Result, console: Console | None = None) -> None:
             console.print(f"[red]{key.replace('_', ' ')}:[/red] {line}")
     if "links" in result.tables and len(result.links):
         table = Table(title="Symbiosis links", header_style="bold")
-        for column in ("id", "source", "sink", "resource", "built", "tiers", "flow", "capacity", "utilisation"):
-            table.add_column(column, justify="right" if column in ("flow", "capacity", "utilisation") else "left")
+        table.add_column("link", no_wrap=True)
+        table.add_column("from -> to")
+        table.add_column("built")
+        table.add_column("tiers built")
+        for column in ("flow", "capacity", "use"):
+            table.add_column(column, justify="right", no_wrap=True)
         for row in result.links.itertuples():
-            table.add_row(row.id, row.source, row.sink, row.resource, "existing" if row.existing else ("yes" if row.built else "no"),
-                          row.tiers_built or "-", _fmt(row.flow), _fmt(row.capacity_built), f"{row.utilisation:.0%}")
+            built = "existing" if row.existing else ("yes" if row.built else "no")
+            table.add_row(row.id, f"{row.source} -> {row.sink}", built, row.tiers_built or "-",
+                          _fmt(row.flow), _fmt(row.capacity_built), f"{row.utilisation:.0%}")
         console.print(table)
     if "measures" in result.tables and len(result.measures):
         funded = result.measures[result.measures["funded"]]

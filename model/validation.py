@@ -17,6 +17,9 @@ from eipopt.model.errors import Problem
 from eipopt.model.schema import KEY_SEPARATOR, TABLES
 from eipopt.model.units import UnitError, annual_amount, parse_unit
 
+#: HiGHS refuses matrix coefficients of 1e15 or more (its ``large_matrix_value``).
+SOLVER_LARGEST_VALUE = 1e15
+
 RESOURCE_KINDS = ("energy", "water", "material", "emission", "waste")
 LINK_KINDS = ("IS", "UIS")
 
@@ -85,17 +88,20 @@ def check_references(scenario) -> list[Problem]:
 
 
 def check_bounds(scenario) -> list[Problem]:
-    """Numbers respect their column's minimum (capacities, capex >= 0) and positivity (lifetimes > 0)."""
+    """Numbers respect their column's minimum (capacities, capex >= 0), positivity (lifetimes > 0),
+    and stay below what the solver accepts (1e15)."""
     problems = []
     for name, table in TABLES.items():
         df = scenario.tables[name]
         for column in table.columns:
-            if column.dtype != "float" or (column.minimum is None and not column.positive):
+            if column.dtype != "float":
                 continue
             for row, value in df[column.name].items():
                 if math.isnan(value):
                     continue
-                if column.positive and value <= 0:
+                if abs(value) >= SOLVER_LARGEST_VALUE:
+                    problems.append(Problem(scenario.sources[name], f"{value:g} is too large for the solver (>= 1e15); use a larger unit (e.g. million VND, kt)", row=int(row), column=column.name))
+                elif column.positive and value <= 0:
                     problems.append(Problem(scenario.sources[name], f"must be > 0, got {value:g}", row=int(row), column=column.name))
                 elif column.minimum is not None and value < column.minimum:
                     problems.append(Problem(scenario.sources[name], f"must be >= {column.minimum:g}, got {value:g}", row=int(row), column=column.name))

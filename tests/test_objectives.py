@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import eipopt
-from tests.tiny import electricity, saving, waste_to_feed
+from tests.tiny import electricity, waste_to_feed
 
 
 def _green_options(settings: dict | None = None):

@@ -1,0 +1,111 @@
+"""Overrides (settings, budgets, any cell) and reading/writing folders and workbooks."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import eipopt
+from eipopt.io import load_scenario, write_scenario
+from eipopt.model import ScenarioError
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario("scenarios/khanh_phu")
+
+
+def test_overrides_reach_settings_budgets_and_cells(scenario):
+    changed = scenario.with_overrides({
+        "carbon_price": "20",
+        "objective": "weighted",
+        "solver.time_limit": 5,
+        "constraints.min_symbiosis_links": 1,
+        "budgets.investment.limit": 2e11,
+        "links.co2_offgas_to_liquid.capacity": 12000,
+        "flows.gas_plant:liquid_co2.sell_limit": 90000,
+        "link_tiers.co2_offgas_to_liquid:expand_12000.capex": "9e10",
+    })
+    assert changed.settings.carbon_price == 20
+    assert changed.settings.objective.value == "weighted"
+    assert changed.settings.solver.time_limit == 5
+    assert changed.settings.constraints.min_symbiosis_links == 1
+    assert changed.settings.budget("investment").limit == 2e11
+    assert changed.links.loc[changed.links["id"] == "co2_offgas_to_liquid", "capacity"].item() == 12000
+    flows = changed.flows.set_index(["firm", "resource"])
+    assert flows.at[("gas_plant", "liquid_co2"), "sell_limit"] == 90000
+    assert changed.link_tiers["capex"].item() == 9e10
+
+
+def test_overrides_leave_the_original_untouched(scenario):
+    before = scenario.links.copy()
+    scenario.with_overrides({"links.co2_offgas_to_liquid.capacity": 1})
+    pd.testing.assert_frame_equal(scenario.links, before)
+
+
+def test_capacity_override_changes_the_solution(scenario):
+    """Base capacity 12,000 Nm3/h = 148,037.76 t/yr: the whole 120 kt market without the tier."""
+    result = eipopt.solve(scenario.with_overrides({"links.co2_offgas_to_liquid.capacity": 12000}))
+    assert result.summary["tiers_built"] == []
+    assert result.links["flow"].item() == pytest.approx(120_000)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("links.co2_offgas_to_liquid.capacity", "-1", "must be >= 0"),
+        ("links.co2_offgas_to_liquid.capacity", "big", "'big' is not a number"),
+        ("links.co2_offgas_to_liquid.colour", "red", "has no column 'colour'"),
+        ("links.co2_offgas_to_liquid.id", "x", "part of the row's id"),
+        ("budgets.nope.limit", "1", "unknown budget 'nope'"),
+        ("objective", "cheapest", "unknown objective"),
+        ("solver.speed", "1", "unknown key"),
+        ("flows.gas_plant.demand", "1", "no row 'gas_plant' in flows (row ids are FIRM:RESOURCE)"),
+    ],
+)
+def test_bad_overrides_are_reported(scenario, key, value, message):
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        scenario.with_overrides({key: value})
+
+
+@pytest.mark.parametrize("target", ["folder", "workbook.xlsx"])
+def test_write_and_read_back_gives_the_same_scenario(scenario, tmp_path, target):
+    path = write_scenario(scenario, tmp_path / target)
+    again = load_scenario(path)
+    assert again.settings == scenario.settings
+    for name, table in scenario.tables.items():
+        pd.testing.assert_frame_equal(
+            again.tables[name].reset_index(drop=True), table.reset_index(drop=True), check_dtype=False
+        )
+
+
+def test_workbook_errors_name_the_sheet(scenario, tmp_path):
+    path = write_scenario(scenario.with_overrides({"links.co2_offgas_to_liquid.capacity": 5}), tmp_path / "w.xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["links"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=header.index("capacity") + 1, value="lots")
+    book.save(path)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    problem = caught.value.problems[0]
+    assert problem.file.endswith("w.xlsx[links]")
+    assert (problem.row, problem.column) == (2, "capacity")
+
+
+def test_scenario_solver_reuses_the_built_model(scenario):
+    """Only numbers change between these variants: one build, and the same answers as fresh solves."""
+    solver = eipopt.ScenarioSolver()
+    for limit in (84_000, 86_000, 120_000):
+        variant = scenario.with_overrides({"flows.gas_plant:liquid_co2.sell_limit": limit})
+        reused = solver.solve(variant)
+        fresh = eipopt.solve(variant)
+        assert reused.summary["total_cost"] == pytest.approx(fresh.summary["total_cost"])
+        assert reused.summary["tiers_built"] == fresh.summary["tiers_built"]
+    assert solver.rebuilds == 1
+    solver.solve(scenario.with_overrides({"flows.gas_plant:liquid_co2.sell_limit": ""}))  # limit removed: structure changes
+    assert solver.rebuilds == 2
