@@ -1,0 +1,85 @@
+"""Solver statuses are reported honestly: optimal, feasible with its gap at a time limit,
+no solution within the limit, and the mapping from Pyomo's termination conditions."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+
+import eipopt
+from eipopt.solvers.highs import _relative_gap, _status
+from eipopt.solvers.status import SolveStatus
+from tests.tiny import make_scenario
+
+
+def _multi_knapsack(items: int = 80, budgets: int = 6, seed: int = 1):
+    """Measures with random savings drawing random amounts from six budgets, each a quarter of the total:
+    a multi-dimensional knapsack, which HiGHS cannot prove optimal in a second."""
+    rng = random.Random(seed)
+    measures = [{"id": f"m{i}", "firm": "F", "opex_change": -rng.randint(200, 1000)} for i in range(items)]
+    use = [{"item": f"m{i}", "budget": f"b{b}", "amount": rng.randint(100, 1000)} for i in range(items) for b in range(budgets)]
+    limits = [{"id": f"b{b}", "limit": sum(u["amount"] for u in use if u["budget"] == f"b{b}") // 4} for b in range(budgets)]
+    return make_scenario(
+        {"budgets": limits},
+        resources=[{"id": "elec", "unit": "MWh", "buy_price": 1}],
+        firms=[{"id": "F"}],
+        flows=[{"firm": "F", "resource": "elec", "demand": 1}],
+        measures=measures,
+        budget_use=use,
+    )
+
+
+def test_time_limit_gives_feasible_with_its_gap():
+    result = eipopt.solve(_multi_knapsack(), baseline=False, time_limit=1.0)
+    assert result.status == "feasible"
+    assert result.exit_code == 0
+    assert result.summary["mip_gap"] > 0
+    assert result.summary["objective_value"] == pytest.approx(result.summary["total_cost"])
+    used = result.budgets.set_index("id")
+    assert (used["used"] <= used["limit"]).all()
+
+
+def test_no_solution_within_the_limit_exits_4():
+    rng = random.Random(3)
+    firms = [{"id": "hub"}] + [{"id": f"w{i}"} for i in range(40)] + [{"id": f"c{j}"} for j in range(80)]
+    flows = [{"firm": f"c{j}", "resource": "g", "demand": rng.randint(5, 35)} for j in range(80)]
+    links = []
+    for i in range(40):
+        links.append({"id": f"open{i}", "source": "hub", "sink": f"w{i}", "resource": "g", "capacity": rng.randint(60, 120), "fixed_opex": rng.randint(300, 700)})
+        links += [{"id": f"s{i}_{j}", "source": f"w{i}", "sink": f"c{j}", "resource": "g", "capacity": rng.randint(5, 35),
+                   "variable_cost": rng.randint(1, 30), "fixed_opex": rng.randint(5, 40)} for j in range(80)]
+    scenario = make_scenario({}, resources=[{"id": "g", "unit": "t", "buy_price": 0}], firms=firms, flows=flows, links=links)
+    result = eipopt.solve(scenario, baseline=False, time_limit=0.001)
+    assert result.status == "no_solution"
+    assert result.exit_code == 4
+    assert result.summary["total_cost"] is None
+
+
+@pytest.mark.parametrize(
+    ("termination", "solution", "expected"),
+    [
+        (TerminationCondition.convergenceCriteriaSatisfied, SolutionStatus.optimal, SolveStatus.OPTIMAL),
+        (TerminationCondition.maxTimeLimit, SolutionStatus.feasible, SolveStatus.FEASIBLE),
+        (TerminationCondition.maxTimeLimit, SolutionStatus.noSolution, SolveStatus.NO_SOLUTION),
+        (TerminationCondition.iterationLimit, SolutionStatus.feasible, SolveStatus.FEASIBLE),
+        (TerminationCondition.provenInfeasible, SolutionStatus.noSolution, SolveStatus.INFEASIBLE),
+        (TerminationCondition.unbounded, SolutionStatus.noSolution, SolveStatus.UNBOUNDED),
+        (TerminationCondition.error, SolutionStatus.noSolution, SolveStatus.ERROR),
+    ],
+)
+def test_status_mapping(termination, solution, expected):
+    assert _status(termination, solution) is expected
+
+
+@pytest.mark.parametrize(("status", "code"), [("optimal", 0), ("feasible", 0), ("infeasible", 3), ("unbounded", 4), ("no_solution", 4), ("error", 4)])
+def test_exit_codes(status, code):
+    assert SolveStatus(status).exit_code == code
+
+
+def test_relative_gap():
+    """|incumbent - bound| / |incumbent|: (100 - 90) / 100 = 0.1; equal values give 0."""
+    assert _relative_gap(100.0, 90.0) == pytest.approx(0.1)
+    assert _relative_gap(-100.0, -110.0) == pytest.approx(0.1)
+    assert _relative_gap(5.0, 5.0) == 0.0
