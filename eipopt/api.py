@@ -18,6 +18,9 @@ from eipopt.model.extract import Snapshot, snapshot
 from eipopt.result import Result
 from eipopt.solvers import HighsRunner, SolveOutcome, SolveStatus, diagnose
 
+#: Parameters the baseline does not depend on (nothing new is funded in it).
+_BASELINE_INDEPENDENT = frozenset({"budget_limit", "budget_draw"})
+
 
 class ScenarioSolver:
     """Solve a scenario and its what-if variants, reusing the built model.
@@ -33,6 +36,7 @@ class ScenarioSolver:
         self.baseline = baseline
         self._park: ParkModel | None = None
         self._runner: HighsRunner | None = None
+        self._baseline_cache: tuple | None = None
         self.rebuilds = 0
 
     def solve(self, scenario: Scenario, objective: Objective | str | None = None) -> Result:
@@ -44,12 +48,7 @@ class ScenarioSolver:
         build_seconds = time.perf_counter() - started
         self._runner.options = options
 
-        base_outcome, base = None, None
-        if self.baseline:
-            park.fix_baseline()
-            base_outcome = self._runner.solve(park, Objective.COST)
-            base = snapshot(park, scenario) if base_outcome.status.has_solution else None
-            park.release_baseline()
+        base_outcome, base, baseline_findings = self._baseline(park, scenario, options) if self.baseline else (None, None, None)
         outcome = self._runner.solve(park, objective)
         optimum = snapshot(park, scenario) if outcome.status.has_solution else None
 
@@ -59,10 +58,26 @@ class ScenarioSolver:
             if outcome.status is SolveStatus.INFEASIBLE and diagnosis.feasible:
                 outcome = _resolve_ambiguity(outcome)
             findings = diagnosis.findings if not diagnosis.feasible else None
-        baseline_findings = None
-        if base_outcome is not None and base_outcome.status is SolveStatus.INFEASIBLE:
-            baseline_findings = diagnose(scenario, baseline=True, options=options).findings
         return compose_result(scenario, objective, outcome, optimum, base_outcome, base, findings, baseline_findings, build_seconds)
+
+    def _baseline(self, park: ParkModel, scenario: Scenario, options: SolverOptions):
+        """Solve (or reuse) the baseline: nothing new funded, at least cost.
+
+        Budgets and the plan's requirements cannot change it, so a sweep over
+        them solves the baseline once.
+        """
+        key = (self.rebuilds, repr({k: v for k, v in park.data.params.items() if k not in _BASELINE_INDEPENDENT}))
+        if self._baseline_cache is not None and self._baseline_cache[0] == key:
+            return self._baseline_cache[1]
+        park.fix_baseline()
+        outcome = self._runner.solve(park, Objective.COST)
+        base = snapshot(park, scenario) if outcome.status.has_solution else None
+        park.release_baseline()
+        findings = None
+        if outcome.status is SolveStatus.INFEASIBLE:
+            findings = diagnose(scenario, baseline=True, options=options).findings
+        self._baseline_cache = (key, (outcome, base, findings))
+        return outcome, base, findings
 
     def _model_for(self, scenario: Scenario) -> ParkModel:
         if self._park is not None:
@@ -120,13 +135,12 @@ def compose_result(
     if solved:
         tables = {
             "measures": optimum.measures,
-            "links": optimum.links,
+            "links": _with_baseline(optimum.links, base.links if has_baseline else None, ["id"], ["flow"]),
             "tiers": optimum.tiers,
             "flows": _with_baseline(optimum.flows, base.flows if has_baseline else None, ["firm", "resource"], ["demand", "generation", "link_in", "link_out", "link_use", "buy", "sell", "dispose"]),
             "budgets": optimum.budgets,
             "breakdown": _with_baseline(optimum.breakdown, base.breakdown if has_baseline else None, ["quantity", "component"], ["value"]),
         }
-        tables["links"] = _with_baseline(optimum.links, base.links if has_baseline else None, ["id"], ["flow"])
     if findings is not None:
         tables["infeasibility"] = findings
     if baseline_findings is not None:

@@ -106,6 +106,11 @@ def test_scenario_solver_reuses_the_built_model(scenario):
         fresh = eipopt.solve(variant)
         assert reused.summary["total_cost"] == pytest.approx(fresh.summary["total_cost"])
         assert reused.summary["tiers_built"] == fresh.summary["tiers_built"]
+    for limit in (1.4e11, 2e11):  # budgets cannot change the baseline, which is reused
+        variant = scenario.with_overrides({"budgets.investment.limit": limit})
+        reused, fresh = solver.solve(variant), eipopt.solve(variant)
+        for key in ("total_cost", "baseline_cost", "cost_savings", "co2_reduction"):
+            assert reused.summary[key] == pytest.approx(fresh.summary[key])
     assert solver.rebuilds == 1
     solver.solve(scenario.with_overrides({"flows.gas_plant:liquid_co2.sell_limit": ""}))  # limit removed: structure changes
     assert solver.rebuilds == 2
