@@ -90,11 +90,12 @@ class Scenario:
         """
         settings = self.settings.to_dict()
         tables = self.raw_tables()
+        row_ids = _RowIds(tables)
         problems: list[Problem] = []
         for key, value in overrides.items():
             table_name = key.split(".", 1)[0]
             if table_name in TABLES:
-                problems += _override_cell(tables, key, value)
+                problems += _override_cell(tables, row_ids, key, value)
             else:
                 problems += override_settings(settings, key, value)
         if problems:
@@ -111,7 +112,22 @@ def _semantic_problems(scenario: Scenario, settings_valid: bool) -> list[Problem
     return problems
 
 
-def _override_cell(tables: dict[str, pd.DataFrame], key: str, value: Any) -> list[Problem]:
+class _RowIds:
+    """Row id -> index of each table, computed once per table on first use."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame]):
+        self._tables = tables
+        self._maps: dict[str, dict[str, int]] = {}
+
+    def index_of(self, table_name: str, item: str) -> int | None:
+        if table_name not in self._maps:
+            df = self._tables[table_name]
+            ids = [row_id(table_name, row) for _, row in df.iterrows()]
+            self._maps[table_name] = {i: idx for idx, i in reversed(list(zip(df.index, ids, strict=True)))}
+        return self._maps[table_name].get(item)
+
+
+def _override_cell(tables: dict[str, pd.DataFrame], row_ids: _RowIds, key: str, value: Any) -> list[Problem]:
     """Set ``TABLE.ID.COLUMN`` in the raw text tables (in place)."""
     table_name, rest = key.split(".", 1)
     if "." not in rest:
@@ -122,11 +138,9 @@ def _override_cell(tables: dict[str, pd.DataFrame], key: str, value: Any) -> lis
         return [Problem("override", f"table '{table_name}' has no column '{column}'", column=key)]
     if column in table.key:
         return [Problem("override", f"'{column}' is part of the row's id and cannot be overridden", column=key)]
-    df = tables[table_name]
-    ids = df.apply(lambda row: row_id(table_name, row), axis=1) if len(df) else pd.Series(dtype=object)
-    matches = ids.index[ids == item]
-    if len(matches) == 0:
+    index = row_ids.index_of(table_name, item)
+    if index is None:
         shape = KEY_SEPARATOR.join(k.upper() for k in table.key)
         return [Problem("override", f"no row '{item}' in {table_name} (row ids are {shape})", column=key)]
-    df.loc[matches[0], column] = format_value(value) if not isinstance(value, str) else value
+    tables[table_name].loc[index, column] = format_value(value) if not isinstance(value, str) else value
     return []

@@ -130,6 +130,20 @@ def check_allowed(scenario) -> list[Problem]:
     return problems
 
 
+def check_measure_effects(scenario) -> list[Problem]:
+    """A measure cannot cut its firm's demand or generation below zero (the model could never fund it)."""
+    problems = []
+    firm_of = dict(zip(scenario.measures["id"], scenario.measures["firm"], strict=True))
+    flows = scenario.flows.set_index(["firm", "resource"])
+    for row, effect in _rows(scenario, "measure_effects"):
+        node = (firm_of.get(effect["measure"]), effect["resource"])
+        for column, base in (("demand_change", "demand"), ("generation_change", "generation")):
+            baseline = float(flows[base].get(node, 0.0)) if node in flows.index else 0.0
+            if effect[column] < 0 and baseline + effect[column] < -1e-9:
+                problems.append(Problem(scenario.sources["measure_effects"], f"cuts {node[0]}'s {base} of {effect['resource']} ({baseline:g}) below zero by {-(baseline + effect[column]):g}", row=int(row), column=column))
+    return problems
+
+
 def check_categories(scenario) -> list[Problem]:
     """Resource kinds and link kinds come from their fixed lists."""
     problems = []
@@ -215,6 +229,7 @@ CHECKS: tuple[Callable, ...] = (
     check_bounds,
     check_lifetimes,
     check_allowed,
+    check_measure_effects,
     check_categories,
     check_units,
     check_requires,

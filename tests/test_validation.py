@@ -77,6 +77,7 @@ BROKEN = [
     ("unknown objective", _yaml("objective: cost", "objective: cheapest"), "scenario.yaml", None, "objective", "unknown objective 'cheapest'"),
     ("requires cycle", _write("measures", MEASURES), "measures.csv", 2, "requires", "requires forms a cycle: m_a -> m_b -> m_a"),
     ("lifetime missing where capex > 0", _set("links", 2, "lifetime_years", ""), "links.csv", 2, "lifetime_years", "lifetime_years is required"),
+    ("measure cuts demand below zero", lambda f: (_write("measures", "id,firm\nm1,gas_plant\n")(f), _write("measure_effects", "measure,resource,demand_change\nm1,electricity,-5\n")(f)), "measure_effects.csv", 2, "demand_change", "cuts gas_plant's demand of electricity (0) below zero by 5"),
     ("value too large for the solver", _set("link_tiers", 2, "capex", "1e15"), "link_tiers.csv", 2, "capex", "too large for the solver"),
     ("unknown settings key", _yaml("carbon_price: 0", "carbon_prize: 0"), "scenario.yaml", None, "carbon_prize", "unknown key"),
 ]

@@ -1,0 +1,20 @@
+"""Generators of the Viet Nam pilot-park scenarios (one module per scenario, shared helpers).
+
+``python -m scenarios.generators`` rewrites every scenario's CSV files from the
+seeded generators; ``scenario.yaml`` and ``PROVENANCE.md`` are written by hand.
+"""
+
+from __future__ import annotations
+
+from . import amata, brvt_pilot, deep_c, geipp_recp, hiep_phuoc, hoa_khanh, tra_noc
+
+#: scenario folder name -> function returning its :class:`~.common.Park`
+GENERATORS = {
+    "deep_c": deep_c.build,
+    "hiep_phuoc": hiep_phuoc.build,
+    "amata": amata.build,
+    "hoa_khanh": hoa_khanh.build,
+    "tra_noc": tra_noc.build,
+    "brvt_pilot": brvt_pilot.build,
+    "geipp_recp": geipp_recp.build,
+}
