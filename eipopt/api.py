@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -35,12 +36,28 @@ class ScenarioSolver:
         self._overrides = {k: v for k, v in {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads}.items() if v is not None}
         self.baseline = baseline
         self._park: ParkModel | None = None
+        self._scenario: Scenario | None = None
         self._runner: HighsRunner | None = None
         self._baseline_cache: tuple | None = None
         self.rebuilds = 0
 
-    def solve(self, scenario: Scenario, objective: Objective | str | None = None) -> Result:
-        """Solve ``scenario`` (objective from its settings unless given) and compare with its baseline."""
+    def solve(
+        self,
+        scenario: Scenario,
+        objective: Objective | str | None = None,
+        *,
+        forbid: Iterable[str] = (),
+        force: Iterable[str] = (),
+        least_co2_at_cost: bool = False,
+    ) -> Result:
+        """Solve ``scenario`` (objective from its settings unless given) and compare with its baseline.
+
+        ``forbid`` / ``force``: items (measure, link or ``LINK:TIER`` ids) ruled
+        out or imposed for this solve only, without rebuilding (``ValueError``
+        for an existing item forbidden or a ruled-out one forced).
+        ``least_co2_at_cost``: with the ``cost`` objective, the least CO2e among
+        the least-cost solutions, so a tie in cost never hides a cleaner plan.
+        """
         objective = Objective(objective or scenario.settings.objective)
         options = dataclasses.replace(scenario.settings.solver, **self._overrides)
         started = time.perf_counter()
@@ -49,11 +66,12 @@ class ScenarioSolver:
         self._runner.options = options
 
         base_outcome, base, baseline_findings = self._baseline(park, scenario, options) if self.baseline else (None, None, None)
-        outcome = self._runner.solve(park, objective)
-        optimum = snapshot(park, scenario) if outcome.status.has_solution else None
+        with park.fixed_items(forbid, force):
+            outcome = self._runner.solve(park, objective, co2_tie_break=least_co2_at_cost)
+            optimum = snapshot(park, scenario) if outcome.status.has_solution else None
 
         findings = None
-        if outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED):
+        if outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED) and not (forbid or force):
             diagnosis = diagnose(scenario, options=options)
             if outcome.status is SolveStatus.INFEASIBLE and diagnosis.feasible:
                 outcome = _resolve_ambiguity(outcome)
@@ -79,14 +97,22 @@ class ScenarioSolver:
         self._baseline_cache = (key, (outcome, base, findings))
         return outcome, base, findings
 
+    def sibling(self) -> ScenarioSolver:
+        """A new solver with the same options (to keep a second model beside this one)."""
+        return ScenarioSolver(**self._overrides, baseline=self.baseline)
+
     def _model_for(self, scenario: Scenario) -> ParkModel:
         if self._park is not None:
+            if scenario is self._scenario:  # scenarios are immutable: nothing to update
+                return self._park
             try:
                 self._park.update(scenario)
+                self._scenario = scenario
                 return self._park
             except StructureChanged:
                 pass
         self._park = build_model(scenario)
+        self._scenario = scenario
         self._runner = HighsRunner(SolverOptions())
         self.rebuilds += 1
         return self._park

@@ -114,6 +114,12 @@ def schema() -> None:
 
 
 # Analysis commands (sweep, pareto ...) register below, one add_command line each.
+from eipopt.analysis.cli import attribute, budget, greedy, pareto  # noqa: E402 - registered after the core commands
+
+main.add_command(pareto)
+main.add_command(budget)
+main.add_command(attribute)
+main.add_command(greedy)
 
 
 if __name__ == "__main__":

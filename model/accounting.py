@@ -74,6 +74,7 @@ def add_objectives(m: pyo.ConcreteModel) -> None:
     - ``objective_co2``: min annual_co2 (stage 1 of the ``co2`` objective)
     - ``objective_weighted``: min annual_cost + carbon_price * annual_co2
     - ``co2_cap``: annual_co2 <= co2_cap_value (stage 2 of ``co2``: least cost at least CO2e)
+    - ``cost_cap``: annual_cost <= cost_cap_value (a CO2e tie-break among least-cost solutions)
     """
     m.objective_cost = pyo.Objective(expr=m.annual_cost, sense=pyo.minimize)
     m.objective_co2 = pyo.Objective(expr=m.annual_co2, sense=pyo.minimize)
@@ -81,5 +82,8 @@ def add_objectives(m: pyo.ConcreteModel) -> None:
     m.co2_cap_value = pyo.Param(mutable=True, initialize=0.0, within=pyo.Reals)
     m.co2_cap = pyo.Constraint(expr=m.annual_co2 <= m.co2_cap_value)
     m.co2_cap.deactivate()
+    m.cost_cap_value = pyo.Param(mutable=True, initialize=0.0, within=pyo.Reals)
+    m.cost_cap = pyo.Constraint(expr=m.annual_cost <= m.cost_cap_value)
+    m.cost_cap.deactivate()
     for name in ("objective_co2", "objective_weighted"):
         getattr(m, name).deactivate()

@@ -10,6 +10,8 @@ model (:meth:`ParkModel.update`) instead of rebuilding it.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
@@ -44,6 +46,8 @@ _SET_DIMENSIONS = {
     "limited_budgets": 1,
     "budget_draws": 2,
     "co2_limited": 1,
+    "symbiosis_required": 1,
+    "forbidden_tiers": 2,
 }
 
 # parameter -> the set it is indexed by
@@ -115,11 +119,37 @@ class ParkModel:
 
     def cap_co2(self, value: float | None) -> None:
         """Constrain annual CO2e to at most ``value`` (``None`` lifts the cap)."""
-        if value is None:
-            self.model.co2_cap.deactivate()
-        else:
-            self.model.co2_cap_value.set_value(value)
-            self.model.co2_cap.activate()
+        _cap(self.model.co2_cap, self.model.co2_cap_value, value)
+
+    def cap_cost(self, value: float | None) -> None:
+        """Constrain annual cost to at most ``value`` (``None`` lifts the cap)."""
+        _cap(self.model.cost_cap, self.model.cost_cap_value, value)
+
+    # --- items ruled out or imposed for one solve ---------------------------
+    @contextmanager
+    def fixed_items(self, forbid: Iterable[str] = (), force: Iterable[str] = ()) -> Iterator[None]:
+        """Within the block, fix each item in ``forbid`` to 0 and each in ``force`` to 1.
+
+        Forcing an item funds it with its capex paid (unlike ``existing``);
+        forbidding is ``allowed=false`` for one solve. Raises ``ValueError``
+        for an existing item forbidden, a ruled-out item forced, or an item in both.
+        """
+        fixed: list = []
+        try:
+            for items, value in ((forbid, 0.0), (force, 1.0)):
+                for item in dict.fromkeys(items):
+                    var = self.decision(item)
+                    if var.fixed:
+                        if abs(var.value - value) > 0.5:
+                            state = "both forbidden and forced" if any(v is var for v in fixed) else "existing" if var.value > 0.5 else "ruled out (allowed=false)"
+                            raise ValueError(f"item '{item}' is {state}: it cannot be {'forced' if value else 'forbidden'}")
+                        continue
+                    var.fix(value)
+                    fixed.append(var)
+            yield
+        finally:
+            for var in fixed:
+                var.unfix()
 
     # --- baseline ----------------------------------------------------------
     def fix_baseline(self) -> None:
@@ -167,6 +197,14 @@ class ParkModel:
     def decision(self, item: str):
         """The binary variable of a measure, link or tier item id."""
         return decision(self.model, item)
+
+
+def _cap(constraint, parameter, value: float | None) -> None:
+    if value is None:
+        constraint.deactivate()
+    else:
+        parameter.set_value(value)
+        constraint.activate()
 
 
 def build_model(scenario, *, elastic: bool = False) -> ParkModel:
@@ -231,6 +269,8 @@ def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
         m.fund_measure[k].fix(0)
     for link in d.sets["forbidden_links"]:
         m.build_link[link].fix(0)
+    for tier in d.sets["forbidden_tiers"]:
+        m.build_tier[tier].fix(0)
 
 
 def add_elastic_variables(m: pyo.ConcreteModel) -> None:

@@ -151,7 +151,7 @@ def add_min_symbiosis(m: pyo.ConcreteModel, d: ModelData, elastic: bool = False)
 
     .. math:: \\sum_{l \\in IS} y_l \\ge N
     """
-    if d.scalars["min_symbiosis_links"] <= 0:
+    if not d.sets["symbiosis_required"]:
         return
     slack = m.symbiosis_shortfall if elastic else 0
     m.min_symbiosis = pyo.Constraint(

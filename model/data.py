@@ -161,6 +161,7 @@ def model_data(scenario) -> ModelData:
     params["variable_co2"] = dict(zip(links["id"], links["variable_co2"], strict=True))
     sets["tiers"] = list(zip(tiers["link"], tiers["tier"], strict=True))
     sets["tier_predecessor"] = _tier_predecessors(sets["tiers"])
+    sets["forbidden_tiers"] = list(zip(tiers.loc[~tiers["allowed"].astype(bool), "link"], tiers.loc[~tiers["allowed"].astype(bool), "tier"], strict=True))
     params["tier_capacity"] = {
         (t.link, t.tier): t.capacity_added * capacity_factor[t.link] for t in tiers.itertuples()
     }
@@ -186,6 +187,7 @@ def model_data(scenario) -> ModelData:
 
     max_co2 = settings.constraints.max_co2
     sets["co2_limited"] = [] if max_co2 is None else ["park"]
+    sets["symbiosis_required"] = ["park"] if settings.constraints.min_symbiosis_links > 0 else []
     scalars = {
         "max_co2": 0.0 if max_co2 is None else float(max_co2),
         "min_symbiosis_links": float(settings.constraints.min_symbiosis_links),

@@ -183,6 +183,7 @@ TABLES: dict[str, Table] = {
                 Column("capacity_added", "float", "Capacity added, in the link's capacity unit.", required=True, minimum=0),
                 Column("capex", "float", "Investment, annualised over the link's lifetime.", default=0.0, unit=_MONEY, minimum=0),
                 Column("fixed_opex", "float", "Annual fixed operating cost when built.", default=0.0, unit=f"{_MONEY}/yr", minimum=0),
+                Column("allowed", "bool", "false rules the tier out (what-if and attribution).", default=True),
             ),
         ),
         Table(

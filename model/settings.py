@@ -96,6 +96,8 @@ _SECTIONS: dict[str, dict[str, type]] = {
     "constraints": {"min_symbiosis_links": int, "max_co2": float},
     "solver": {"time_limit": float, "mip_gap": float, "threads": int},
 }
+#: A park's CO2e can be net negative (credits for what it sells), so can its cap.
+_MAY_BE_NEGATIVE = {"constraints.max_co2"}
 _BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str}
 
 
@@ -160,7 +162,7 @@ def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Pr
                 problems.append(Problem(SETTINGS_FILE, f"unknown key; expected one of {sorted(fields)}", column=dotted))
                 continue
             converted = _convert(value, fields[key], dotted, problems)
-            if converted is not None and converted < 0:
+            if converted is not None and converted < 0 and dotted not in _MAY_BE_NEGATIVE:
                 problems.append(Problem(SETTINGS_FILE, "must be >= 0", column=dotted))
             elif converted is not None:
                 parsed[key] = converted

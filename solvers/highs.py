@@ -7,6 +7,7 @@ the changes).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -30,9 +31,15 @@ class HighsRunner:
         self._solver = Highs()
         self._model_id: int | None = None
 
-    def solve(self, park: ParkModel, objective: Objective | str) -> SolveOutcome:
-        """Optimise ``objective``; ``co2`` is lexicographic (least CO2e, then least cost at it)."""
+    def solve(self, park: ParkModel, objective: Objective | str, *, co2_tie_break: bool = False) -> SolveOutcome:
+        """Optimise ``objective``; ``co2`` is lexicographic (least CO2e, then least cost at it).
+
+        With ``co2_tie_break`` a ``cost`` solve gets a second stage: the least
+        CO2e among least-cost solutions (a point of the cost-CO2e frontier).
+        """
         objective = objective if str(objective).startswith("elastic") else Objective(objective)
+        if objective is Objective.COST and co2_tie_break:
+            return self._least_co2_at_least_cost(park)
         if objective is not Objective.CO2:
             park.use_objective(objective)
             return self._run(park, self.options.time_limit)
@@ -62,6 +69,24 @@ class HighsRunner:
             seconds=time.perf_counter() - started,
             message=f"co2 stage: {first.message}; cost stage: {second.message}",
         )
+
+    def _least_co2_at_least_cost(self, park: ParkModel) -> SolveOutcome:
+        park.use_objective(Objective.COST)
+        first = self._run(park, self.options.time_limit)
+        if not first.status.has_solution:
+            return first
+        least_cost = first.objective_value
+        park.cap_cost(least_cost + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(least_cost)))
+        try:
+            second = self.solve(park, Objective.CO2)
+        finally:
+            park.cap_cost(None)
+            park.use_objective(Objective.COST)
+        if not second.status.has_solution:  # numerics only: the first stage's solution meets the cap
+            return dataclasses.replace(first, message=f"{first.message}; CO2e tie-break failed: {second.message}")
+        status = SolveStatus.FEASIBLE if SolveStatus.FEASIBLE in (first.status, second.status) else SolveStatus.OPTIMAL
+        return SolveOutcome(status, float(pyo.value(park.model.annual_cost)), first.objective_bound, first.mip_gap,
+                            first.seconds + second.seconds, f"cost stage: {first.message}; CO2e tie-break: {second.message}")
 
     def _run(self, park: ParkModel, time_limit: float | None) -> SolveOutcome:
         config = {

@@ -268,3 +268,24 @@ def test_link_inputs_consume_at_the_sink():
     flows = result.flows.set_index(["firm", "resource"])
     assert flows.at[("B", "elec"), "buy"] == pytest.approx(15)
     assert flows.at[("B", "elec"), "link_use"] == pytest.approx(15)
+
+
+def test_ruled_out_tier_is_not_built():
+    """The free tier of test_tiers_add_capacity, ruled out: t1 alone (+10 t, 10/yr): 568 - 154 + 10 = 424."""
+    tiers = [
+        {"link": "L", "tier": "t1", "capacity_added": 10, "capex": 100},
+        {"link": "L", "tier": "t2", "capacity_added": 10, "capex": 0, "allowed": "false"},
+    ]
+    result = eipopt.solve(waste_to_feed(link_tiers=tiers))
+    assert result.summary["tiers_built"] == ["L:t1"]
+    assert result.summary["total_cost"] == pytest.approx(424)
+
+
+def test_reused_model_picks_up_a_new_symbiosis_requirement():
+    """0 -> 1 required IS links on one ScenarioSolver: the second solve must build the losing link (1538)."""
+    solver = eipopt.ScenarioSolver()
+    scenario = waste_to_feed(link={"fixed_opex": 1000})
+    assert solver.solve(scenario).summary["links_built"] == []
+    forced = solver.solve(scenario.with_overrides({"constraints.min_symbiosis_links": 1}))
+    assert forced.summary["total_cost"] == pytest.approx(1538)
+    assert solver.solve(scenario).summary["links_built"] == []

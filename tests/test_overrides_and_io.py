@@ -23,6 +23,7 @@ def test_overrides_reach_settings_budgets_and_cells(scenario):
         "objective": "weighted",
         "solver.time_limit": 5,
         "constraints.min_symbiosis_links": 1,
+        "constraints.max_co2": -500,  # a net-negative park (sales credits) may have a negative cap
         "budgets.investment.limit": 2e11,
         "links.co2_offgas_to_liquid.capacity": 12000,
         "flows.gas_plant:liquid_co2.sell_limit": 90000,
@@ -32,6 +33,7 @@ def test_overrides_reach_settings_budgets_and_cells(scenario):
     assert changed.settings.objective.value == "weighted"
     assert changed.settings.solver.time_limit == 5
     assert changed.settings.constraints.min_symbiosis_links == 1
+    assert changed.settings.constraints.max_co2 == -500
     assert changed.settings.budget("investment").limit == 2e11
     assert changed.links.loc[changed.links["id"] == "co2_offgas_to_liquid", "capacity"].item() == 12000
     flows = changed.flows.set_index(["firm", "resource"])
