@@ -117,6 +117,36 @@ class ParkModel:
         chosen.activate()
         return chosen
 
+    # --- baseline ----------------------------------------------------------
+    def fix_baseline(self) -> None:
+        """Hold every new measure, link and tier at 0: the park as it operates today.
+
+        Requirements on the plan (``min_symbiosis_links``, ``max_co2``) are lifted:
+        they apply to what is to be funded, not to today's park. Decisions are
+        held by their bounds, not fixed: Pyomo's persistent HiGHS interface
+        regenerates every constraint of a variable that is fixed or unfixed,
+        but changes only a bound.
+        """
+        m = self.model
+        for var in [*m.fund_measure.values(), *m.build_link.values(), *m.build_tier.values()]:
+            if not var.fixed:
+                self._baseline_fixed.append((var, var.ub))
+                var.setub(0)
+        for name in PLAN_REQUIREMENTS:
+            component = m.component(name)
+            if component is not None and component.active:
+                component.deactivate()
+                self._baseline_relaxed.append(component)
+
+    def release_baseline(self) -> None:
+        """Undo :meth:`fix_baseline`."""
+        for var, upper in self._baseline_fixed:
+            var.setub(upper)
+        for component in self._baseline_relaxed:
+            component.activate()
+        self._baseline_fixed.clear()
+        self._baseline_relaxed.clear()
+
     def cap_co2(self, value: float | None) -> None:
         """Constrain annual CO2e to at most ``value`` (``None`` lifts the cap)."""
         _cap(self.model.co2_cap, self.model.co2_cap_value, value)
@@ -128,55 +158,31 @@ class ParkModel:
     # --- items ruled out or imposed for one solve ---------------------------
     @contextmanager
     def fixed_items(self, forbid: Iterable[str] = (), force: Iterable[str] = ()) -> Iterator[None]:
-        """Within the block, fix each item in ``forbid`` to 0 and each in ``force`` to 1.
+        """Within the block, hold each item in ``forbid`` at 0 and each in ``force`` at 1 (by bounds).
 
         Forcing an item funds it with its capex paid (unlike ``existing``);
         forbidding is ``allowed=false`` for one solve. Raises ``ValueError``
         for an existing item forbidden, a ruled-out item forced, or an item in both.
         """
-        fixed: list = []
+        held: list = []  # (var, lower, upper) to restore
         try:
-            for items, value in ((forbid, 0.0), (force, 1.0)):
+            for items, value in ((forbid, 0), (force, 1)):
                 for item in dict.fromkeys(items):
                     var = self.decision(item)
+                    if any(v is var for v, _, _ in held):
+                        raise ValueError(f"item '{item}' is both forbidden and forced")
                     if var.fixed:
                         if abs(var.value - value) > 0.5:
-                            state = "both forbidden and forced" if any(v is var for v in fixed) else "existing" if var.value > 0.5 else "ruled out (allowed=false)"
+                            state = "existing" if var.value > 0.5 else "ruled out (allowed=false)"
                             raise ValueError(f"item '{item}' is {state}: it cannot be {'forced' if value else 'forbidden'}")
                         continue
-                    var.fix(value)
-                    fixed.append(var)
+                    held.append((var, var.lb, var.ub))
+                    var.setlb(value) if value else var.setub(value)
             yield
         finally:
-            for var in fixed:
-                var.unfix()
-
-    # --- baseline ----------------------------------------------------------
-    def fix_baseline(self) -> None:
-        """Fix every new measure, link and tier to 0: the park as it operates today.
-
-        Requirements on the plan (``min_symbiosis_links``, ``max_co2``) are lifted:
-        they apply to what is to be funded, not to today's park.
-        """
-        m = self.model
-        for var in [*m.fund_measure.values(), *m.build_link.values(), *m.build_tier.values()]:
-            if not var.fixed:
-                var.fix(0)
-                self._baseline_fixed.append(var)
-        for name in PLAN_REQUIREMENTS:
-            component = m.component(name)
-            if component is not None and component.active:
-                component.deactivate()
-                self._baseline_relaxed.append(component)
-
-    def release_baseline(self) -> None:
-        """Undo :meth:`fix_baseline`."""
-        for var in self._baseline_fixed:
-            var.unfix()
-        for component in self._baseline_relaxed:
-            component.activate()
-        self._baseline_fixed.clear()
-        self._baseline_relaxed.clear()
+            for var, lower, upper in held:
+                var.setlb(lower)
+                var.setub(upper)
 
     # --- parameters ----------------------------------------------------------
     def update(self, scenario) -> None:

@@ -58,7 +58,7 @@ def _nan_to_none(value: float) -> float | None:
 def model_data(scenario) -> ModelData:
     """Derive the model's sets and parameters from a validated scenario."""
     settings = scenario.settings
-    resources = scenario.resources.set_index("id")
+    resources = scenario.resources.set_index("id").to_dict("index")
     measures = scenario.measures
     links = scenario.links.assign(
         sink_resource=lambda d: d["sink_resource"].where(d["sink_resource"] != "", d["resource"])
@@ -87,13 +87,14 @@ def model_data(scenario) -> ModelData:
         )
     )
     sets["nodes"] = nodes
-    flow_index = flows.set_index(["firm", "resource"])
-    params["demand"] = {n: float(flow_index["demand"].get(n, 0.0)) for n in nodes}
-    params["generation"] = {n: float(flow_index["generation"].get(n, 0.0)) for n in nodes}
+    flow_keys = list(zip(flows["firm"], flows["resource"], strict=True))
+    flow_column = {c: dict(zip(flow_keys, flows[c], strict=True)) for c in ("demand", "generation", "buy_limit", "sell_limit")}
+    params["demand"] = {n: float(flow_column["demand"].get(n, 0.0)) for n in nodes}
+    params["generation"] = {n: float(flow_column["generation"].get(n, 0.0)) for n in nodes}
 
     # --- markets: a variable only where the resource has the price
     for market, price in (("buy", "buy_price"), ("sell", "sell_price"), ("dispose", "disposal_cost")):
-        sets[f"{market}_nodes"] = [n for n in nodes if not math.isnan(resources.at[n[1], price])]
+        sets[f"{market}_nodes"] = [n for n in nodes if not math.isnan(resources[n[1]][price])]
     traded = sorted({r for market in ("buy", "sell", "dispose") for _, r in sets[f"{market}_nodes"]})
     sets["traded_resources"] = traded
     for name, column in (
@@ -104,9 +105,9 @@ def model_data(scenario) -> ModelData:
         ("sell_emission_factor", "sell_emission_factor"),
         ("disposal_emission_factor", "disposal_emission_factor"),
     ):
-        params[name] = {r: float(0.0 if math.isnan(resources.at[r, column]) else resources.at[r, column]) for r in traded}
+        params[name] = {r: float(0.0 if math.isnan(resources[r][column]) else resources[r][column]) for r in traded}
     for market in ("buy", "sell"):
-        limits = {n: _nan_to_none(flow_index[f"{market}_limit"].get(n, math.nan)) for n in sets[f"{market}_nodes"]}
+        limits = {n: _nan_to_none(flow_column[f"{market}_limit"].get(n, math.nan)) for n in sets[f"{market}_nodes"]}
         sets[f"{market}_limited"] = [n for n, v in limits.items() if v is not None]
         params[f"{market}_limit"] = {n: limits[n] for n in sets[f"{market}_limited"]}
 
@@ -140,7 +141,7 @@ def model_data(scenario) -> ModelData:
     sets["link_endpoints"] = [(l, *ends) for l, ends in link_endpoints.items()]
     capacity_factor = {}
     for l in links.itertuples():
-        resource = resources.loc[l.resource]
+        resource = resources[l.resource]
         link_hours = hours if math.isnan(l.operating_hours) else l.operating_hours
         capacity_factor[l.id] = annual_amount(1.0, l.capacity_unit, resource["unit"], link_hours, resource["density_kg_per_m3"])
     link_crf = {

@@ -52,20 +52,26 @@ def annual_amount(
     """Convert a capacity to an annual amount in the resource's unit.
 
     ``capacity_unit`` blank means ``value`` is already an annual amount in
-    ``resource_unit``. A unit with a time dimension (a rate) is multiplied by
-    ``operating_hours`` hours.
+    ``resource_unit``. A rate (a unit per time: ``Nm3/h``, ``t/h``, ``kW``) is
+    multiplied by ``operating_hours`` hours; between volume and mass the density
+    is used.
 
     >>> round(annual_amount(6000, "Nm3/h", "t", 6240, 1.977), 3)
     74018.88
     """
     if not capacity_unit:
         return float(value)
+    density = None if density_kg_per_m3 is None or density_kg_per_m3 != density_kg_per_m3 else float(density_kg_per_m3)
+    return float(value) * _conversion_factor(capacity_unit, resource_unit, float(operating_hours), density)
+
+
+@lru_cache(maxsize=4096)
+def _conversion_factor(capacity_unit: str, resource_unit: str, operating_hours: float, density_kg_per_m3: float | None) -> float:
+    """Annual amount of one unit of capacity (cached: a park has few distinct unit pairs)."""
     ureg = registry()
-    amount = value * ureg.Quantity(1, parse_unit(capacity_unit))
+    amount = ureg.Quantity(1.0, parse_unit(capacity_unit))
     target = ureg.Quantity(1, parse_unit(resource_unit)).units
-    density = None
-    if density_kg_per_m3 is not None and density_kg_per_m3 == density_kg_per_m3:  # not NaN
-        density = ureg.Quantity(density_kg_per_m3, "kg/m**3")
+    density = None if density_kg_per_m3 is None else ureg.Quantity(density_kg_per_m3, "kg/m**3")
     # an amount as given, or a rate times the operating hours; each directly or through the density
     for quantity in (amount, amount * ureg.Quantity(operating_hours, "hour")):
         candidates = [quantity] + ([quantity * density, quantity / density] if density is not None else [])

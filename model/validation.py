@@ -24,8 +24,9 @@ RESOURCE_KINDS = ("energy", "water", "material", "emission", "waste")
 LINK_KINDS = ("IS", "UIS")
 
 
-def _rows(scenario, table: str) -> Iterator[tuple[int, pd.Series]]:
-    yield from scenario.tables[table].iterrows()
+def _rows(scenario, table: str) -> Iterator[tuple[int, dict]]:
+    """(row number, {column: value}) of a table; dicts, because iterrows is slow on large parks."""
+    yield from scenario.tables[table].to_dict("index").items()
 
 
 def split_ids(text: str) -> list[str]:
@@ -134,11 +135,13 @@ def check_measure_effects(scenario) -> list[Problem]:
     """A measure cannot cut its firm's demand or generation below zero (the model could never fund it)."""
     problems = []
     firm_of = dict(zip(scenario.measures["id"], scenario.measures["firm"], strict=True))
-    flows = scenario.flows.set_index(["firm", "resource"])
+    flows = scenario.flows
+    keys = list(zip(flows["firm"], flows["resource"], strict=True))
+    baselines = {base: dict(zip(keys, flows[base], strict=True)) for base in ("demand", "generation")}
     for row, effect in _rows(scenario, "measure_effects"):
         node = (firm_of.get(effect["measure"]), effect["resource"])
         for column, base in (("demand_change", "demand"), ("generation_change", "generation")):
-            baseline = float(flows[base].get(node, 0.0)) if node in flows.index else 0.0
+            baseline = float(baselines[base].get(node, 0.0))
             if effect[column] < 0 and baseline + effect[column] < -1e-9:
                 problems.append(Problem(scenario.sources["measure_effects"], f"cuts {node[0]}'s {base} of {effect['resource']} ({baseline:g}) below zero by {-(baseline + effect[column]):g}", row=int(row), column=column))
     return problems
@@ -162,7 +165,7 @@ def check_categories(scenario) -> list[Problem]:
 def check_units(scenario) -> list[Problem]:
     """Resource units parse, and every link capacity converts to its resource's unit."""
     problems = []
-    resources = scenario.resources.set_index("id")
+    resources = scenario.resources.set_index("id").to_dict("index")
     for row, unit in scenario.resources["unit"].items():
         try:
             parse_unit(unit)
@@ -170,9 +173,9 @@ def check_units(scenario) -> list[Problem]:
             problems.append(Problem(scenario.sources["resources"], str(exc), row=int(row), column="unit"))
     hours = scenario.settings.hours_per_year
     for row, link in _rows(scenario, "links"):
-        if link["resource"] not in resources.index:
+        if link["resource"] not in resources:
             continue  # reported by check_references
-        resource = resources.loc[link["resource"]]
+        resource = resources[link["resource"]]
         try:
             annual_amount(1.0, link["capacity_unit"], resource["unit"], hours, resource["density_kg_per_m3"])
         except UnitError as exc:
