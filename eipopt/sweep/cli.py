@@ -1,0 +1,156 @@
+"""``eipopt sweep``: the command line of what-if sweeps.
+
+Exit codes: 0 every case has a result (infeasible included), 2 invalid input
+(nothing run; or some cases have invalid override values), 4 some cases failed
+in the solver, or the sweep stopped (a worker died, the cluster is unreachable).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from eipopt.io import load_scenario
+from eipopt.model import Objective, Problem, ScenarioError
+from eipopt.result import SUMMARY_KEYS
+from eipopt.sweep.cases import parse_vary
+from eipopt.sweep.executors import SweepStopped
+from eipopt.sweep.run import sweep
+
+EXIT_OK, EXIT_INVALID, EXIT_FAILED = 0, 2, 4
+#: Columns of the table printed on the terminal (besides case and the varied keys).
+SHOWN = ("status", "total_cost", "total_co2", "cost_savings", "co2_reduction", "n_links_built", "n_measures_funded", "error")
+#: Summary keys that can be plotted with --y (besides budget.<id>.limit / .used).
+PLOTTABLE = tuple(k for k in SUMMARY_KEYS if k not in ("scenario", "status", "objective", "budgets"))
+
+
+@click.command("sweep")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--vary", "varies", multiple=True, required=True, metavar="KEY=V1,V2,...|KEY=START:STOP:STEPS", help="Values of one override key; STEPS evenly spaced values from START to STOP inclusive. Repeat for a full grid.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="A fixed override for every case. Repeatable.")
+@click.option("--objective", type=click.Choice([o.value for o in Objective]), help="Override the scenario's objective.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the table (one row per case) to this CSV file.")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object (counts and rows) on stdout.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local worker processes (one HiGHS thread each).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run the cases on the Dask cluster at ADDRESS (tcp://host:8786).")
+@click.option("--store", type=click.Path(dir_okay=False), help="SQLite results store [default: next to --out, else <scenario name>.sweep.sqlite here].")
+@click.option("--retry-failed", is_flag=True, help="Solve again the stored cases that failed.")
+@click.option("--plot", "plot_stem", metavar="FILE_STEM", help="Write FILE_STEM.png and FILE_STEM.svg of KPIs against the first varied key.")
+@click.option("--y", "y_keys", multiple=True, metavar="KEY", help="KPI to plot (repeatable) [default: total_cost and total_co2].")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [default: when stderr is a terminal].")
+def sweep_command(path, varies, overrides, objective, out, as_json, workers, scheduler, store, retry_failed, plot_stem, y_keys, progress) -> None:
+    """Solve the scenario at PATH for every combination of the --vary values.
+
+    Each finished case is committed to the results store at once; running the
+    same command again solves only the cases not yet stored.
+    """
+    from eipopt.cli import _fail_invalid, parse_overrides
+
+    try:
+        vary = _parse_varies(varies)
+        scenario = load_scenario(path)
+        fixed = parse_overrides(overrides)
+        scenario = scenario.with_overrides(fixed) if fixed else scenario
+        _check_plot(plot_stem, list(vary), y_keys)
+        if objective and "objective" in vary:
+            raise ScenarioError([Problem("--objective", "'objective' is varied: give one or the other")])
+        if scheduler and workers > 1:
+            raise ScenarioError([Problem("--workers", "give --workers (local processes) or --scheduler (a Dask cluster), not both")])
+    except ScenarioError as error:
+        _fail_invalid(error, as_json)
+    store = store or (str(Path(out).with_suffix(".sweep.sqlite")) if out else f"{scenario.name}.sweep.sqlite")
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    try:
+        frame = sweep(scenario, vary, objective=objective, workers=workers, scheduler=scheduler, store=store, progress=show_progress, retry_failed=retry_failed)
+    except SweepStopped as stopped:
+        click.echo(json.dumps({"status": "error", "exit_code": EXIT_FAILED, "message": str(stopped), "store": store}) if as_json else f"Sweep stopped: {stopped}", err=not as_json)
+        sys.exit(EXIT_FAILED)
+
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(out, index=False)
+    plots = []
+    if plot_stem:
+        from eipopt.sweep.plot import DEFAULT_Y, plot_sweep  # matplotlib: only when plotting
+
+        keys = list(vary)
+        plots = plot_sweep(frame, keys[0], plot_stem, by=keys[1] if len(keys) > 1 else None, y=y_keys or DEFAULT_Y, title=scenario.name)
+    counts = frame["status"].value_counts().to_dict()
+    failed = frame["error"].fillna("").ne("")
+    code = EXIT_OK if not failed.any() else EXIT_INVALID if (frame.loc[failed, "status"] == "invalid").all() else EXIT_FAILED
+    if as_json:
+        report = {
+            "scenario": scenario.name,
+            "cases": len(frame),
+            "failed": int(failed.sum()),
+            "statuses": {str(k): int(v) for k, v in counts.items()},
+            "exit_code": code,
+            "store": store,
+            "out": out,
+            "plots": [str(p) for p in plots],
+            "rows": json.loads(frame.to_json(orient="records")),
+        }
+        click.echo(json.dumps(report, allow_nan=False))
+    else:
+        _print_table(frame, list(vary), Console())
+        click.echo(f"{len(frame)} cases ({', '.join(f'{v} {k}' for k, v in counts.items())}); {int(failed.sum())} failed; store: {store}")
+        for written in [*([out] if out else []), *plots]:
+            click.echo(f"written {written}")
+    sys.exit(code)
+
+
+def _parse_varies(varies: tuple[str, ...]) -> dict[str, list]:
+    vary, problems = {}, []
+    for text in varies:
+        try:
+            key, values = parse_vary(text)
+        except ScenarioError as error:
+            problems += error.problems
+            continue
+        if key in vary:
+            problems.append(Problem("--vary", "key given twice", column=key))
+        vary[key] = values
+    if problems:
+        raise ScenarioError(problems)
+    return vary
+
+
+def _check_plot(plot_stem: str | None, keys: list[str], y_keys: tuple[str, ...]) -> None:
+    if not plot_stem and not y_keys:
+        return
+    problems = []
+    if not plot_stem:
+        problems.append(Problem("--y", "needs --plot FILE_STEM"))
+    if len(keys) > 2:
+        problems.append(Problem("--plot", f"draws one or two varied keys, not {len(keys)}"))
+    for key in y_keys:
+        if key not in PLOTTABLE and not (key.startswith("budget.") and key.endswith((".limit", ".used"))):
+            problems.append(Problem("--y", f"'{key}' is not a numeric column; expected one of {list(PLOTTABLE)} or budget.ID.used / budget.ID.limit"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _print_table(frame: pd.DataFrame, varied: list[str], console: Console, limit: int = 60) -> None:
+    columns = ["case", *varied, *[c for c in SHOWN if c not in varied]]
+    table = Table(title=str(frame["scenario"].iloc[0]) if len(frame) else None)
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("case", "status", "error") else "right", no_wrap=column != "error", overflow="fold")
+    for _, row in frame.head(limit).iterrows():
+        table.add_row(*[_cell(row[c]) for c in columns])
+    console.print(table)
+    if len(frame) > limit:
+        console.print(f"... {len(frame) - limit} more rows: see --out or --json")
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
