@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup run test lint docs clean
+.PHONY: setup run test lint docs bench bench-sweep clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check .
+
+bench: setup   # published optima: large OR-Library and FCNetLib instances vs HiGHS alone (about an hour)
+	$(BIN)/python -m benchmarks.run
+
+bench-sweep: setup   # build once and re-solve vs rebuild per case (a few minutes)
+	$(BIN)/python benchmarks/sweep_reuse.py
 
 docs: setup
 	$(BIN)/eipopt schema > docs/scenario-format.md
