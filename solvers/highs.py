@@ -7,7 +7,6 @@ the changes).
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 
@@ -39,54 +38,44 @@ class HighsRunner:
         """
         objective = objective if str(objective).startswith("elastic") else Objective(objective)
         if objective is Objective.COST and co2_tie_break:
-            return self._least_co2_at_least_cost(park)
-        if objective is not Objective.CO2:
-            park.use_objective(objective)
-            return self._run(park, self.options.time_limit)
+            return self._lexicographic(park, Objective.COST, park.cap_cost, Objective.CO2)
+        if objective is Objective.CO2:
+            return self._lexicographic(park, Objective.CO2, park.cap_co2, Objective.COST)
+        park.use_objective(objective)
+        return self._run(park, self.options.time_limit)
+
+    def _lexicographic(self, park: ParkModel, primary: Objective, cap, secondary: Objective) -> SolveOutcome:
+        """Optimise ``primary``; then, holding it at its optimum (``cap``), optimise ``secondary``.
+
+        The outcome's objective value is the primary optimum; its status the
+        worse of the two stages; the second stage gets the time left.
+        """
         started = time.perf_counter()
-        park.cap_co2(None)
-        park.use_objective(Objective.CO2)
+        park.use_objective(primary)
         first = self._run(park, self.options.time_limit)
         if not first.status.has_solution:
             return first
-        least_co2 = first.objective_value
-        park.cap_co2(least_co2 + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(least_co2)))
-        park.use_objective(Objective.COST)
+        best = first.objective_value
+        cap(best + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(best)))
+        park.use_objective(secondary)
         remaining = None
         if self.options.time_limit is not None:
             remaining = max(1.0, self.options.time_limit - (time.perf_counter() - started))
-        second = self._run(park, remaining)
-        park.cap_co2(None)
-        park.use_objective(Objective.COST)
-        if not second.status.has_solution:  # cannot happen unless numerics or the time limit bite
-            return SolveOutcome(second.status, None, None, None, time.perf_counter() - started, "least-cost stage under the CO2e cap: " + second.message)
-        worst = SolveStatus.FEASIBLE if SolveStatus.FEASIBLE in (first.status, second.status) else SolveStatus.OPTIMAL
-        return SolveOutcome(
-            worst,
-            objective_value=least_co2,
-            objective_bound=first.objective_bound,
-            mip_gap=first.mip_gap,
-            seconds=time.perf_counter() - started,
-            message=f"co2 stage: {first.message}; cost stage: {second.message}",
-        )
-
-    def _least_co2_at_least_cost(self, park: ParkModel) -> SolveOutcome:
-        park.use_objective(Objective.COST)
-        first = self._run(park, self.options.time_limit)
-        if not first.status.has_solution:
-            return first
-        least_cost = first.objective_value
-        park.cap_cost(least_cost + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(least_cost)))
         try:
-            second = self.solve(park, Objective.CO2)
+            second = self._run(park, remaining)
         finally:
-            park.cap_cost(None)
+            cap(None)
             park.use_objective(Objective.COST)
-        if not second.status.has_solution:  # numerics only: the first stage's solution meets the cap
-            return dataclasses.replace(first, message=f"{first.message}; CO2e tie-break failed: {second.message}")
-        status = SolveStatus.FEASIBLE if SolveStatus.FEASIBLE in (first.status, second.status) else SolveStatus.OPTIMAL
-        return SolveOutcome(status, float(pyo.value(park.model.annual_cost)), first.objective_bound, first.mip_gap,
-                            first.seconds + second.seconds, f"cost stage: {first.message}; CO2e tie-break: {second.message}")
+        seconds = time.perf_counter() - started
+        if not second.status.has_solution and primary is Objective.COST:
+            # a tie-break that failed leaves the least-cost solution (still loaded) as the answer
+            return SolveOutcome(first.status, best, first.objective_bound, first.mip_gap, seconds,
+                                f"{first.message}; {secondary.value} tie-break failed: {second.message}")
+        if not second.status.has_solution:  # numerics or the time limit: report it, never a half answer
+            return SolveOutcome(second.status, None, None, None, seconds, f"{secondary.value} stage under the {primary.value} cap: {second.message}")
+        worst = SolveStatus.FEASIBLE if SolveStatus.FEASIBLE in (first.status, second.status) else SolveStatus.OPTIMAL
+        return SolveOutcome(worst, best, first.objective_bound, first.mip_gap, seconds,
+                            f"{primary.value} stage: {first.message}; {secondary.value} stage: {second.message}")
 
     def _run(self, park: ParkModel, time_limit: float | None) -> SolveOutcome:
         config = {
