@@ -52,12 +52,14 @@ def snapshot(park, scenario) -> Snapshot:
     links = _link_table(m, d, scenario, tiers)
     flows = _flow_table(m, d, scenario)
     budgets = _budget_table(m, d, scenario)
+    cost = {c: _val(getattr(m, f"cost_{c}")) for c in COST_COMPONENTS}
+    co2 = {c: _val(getattr(m, f"co2_{c}")) for c in CO2_COMPONENTS}
     breakdown = pd.DataFrame(
-        [("cost", c, _val(getattr(m, f"cost_{c}"))) for c in COST_COMPONENTS]
-        + [("co2", c, _val(getattr(m, f"co2_{c}"))) for c in CO2_COMPONENTS],
+        [("cost", c, v) for c, v in cost.items()] + [("co2", c, v) for c, v in co2.items()],
         columns=["quantity", "component", "value"],
     )
-    return Snapshot(_val(m.annual_cost), _val(m.annual_co2), measures, links, tiers, flows, budgets, breakdown)
+    # annual_cost / annual_co2 are these sums (accounting.py); summing avoids a second walk of each expression
+    return Snapshot(sum(cost.values()), sum(co2.values()), measures, links, tiers, flows, budgets, breakdown)
 
 
 def _measure_table(m, d, scenario) -> pd.DataFrame:
@@ -94,10 +96,11 @@ def _link_table(m, d, scenario, tiers: pd.DataFrame) -> pd.DataFrame:
     table["built"] = [_binary(m.build_link[link]) for link in table["id"]]
     table["new"] = table["built"] & ~table["existing"].astype(bool)
     built_tiers = tiers[tiers["built"]]
-    table["tiers_built"] = [";".join(built_tiers.loc[built_tiers["link"] == link, "tier"]) for link in table["id"]]
-    tier_capacity = built_tiers.groupby("link")["capacity_added"].sum()
-    tier_annualised = built_tiers.groupby("link")["annualised_capex"].sum()
-    tier_opex = built_tiers.groupby("link")["fixed_opex"].sum()
+    tier_names = built_tiers.groupby("link", sort=False)["tier"].agg(";".join).to_dict()
+    table["tiers_built"] = [tier_names.get(link, "") for link in table["id"]]
+    tier_capacity = built_tiers.groupby("link")["capacity_added"].sum().to_dict()
+    tier_annualised = built_tiers.groupby("link")["annualised_capex"].sum().to_dict()
+    tier_opex = built_tiers.groupby("link")["fixed_opex"].sum().to_dict()
     table["capacity"] = [d.params["capacity"][link] for link in table["id"]]
     table["capacity_built"] = [
         (d.params["capacity"][link] if built else 0.0) + tier_capacity.get(link, 0.0)

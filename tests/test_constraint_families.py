@@ -93,6 +93,9 @@ def test_tiers_add_capacity():
     result = eipopt.solve(waste_to_feed(link_tiers=tiers))
     assert result.summary["total_cost"] == pytest.approx(270)
     assert result.summary["tiers_built"] == ["L:t1", "L:t2"]
+    link = result.tables["links"].set_index("id").loc["L"]
+    assert link["tiers_built"] == "t1;t2"
+    assert link["capacity_built"] == pytest.approx(50)
 
 
 def test_tiers_are_built_in_order():
