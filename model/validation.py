@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 
-import pandas as pd
-
 from eipopt.model.errors import Problem
 from eipopt.model.schema import KEY_SEPARATOR, TABLES
 from eipopt.model.units import UnitError, annual_amount, parse_unit
@@ -112,7 +110,7 @@ def check_bounds(scenario) -> list[Problem]:
 def check_lifetimes(scenario) -> list[Problem]:
     """A lifetime is given wherever capex is annualised: capex > 0, or tiers with capex."""
     problems = []
-    tier_capex = scenario.link_tiers.groupby("link")["capex"].sum() if len(scenario.link_tiers) else pd.Series(dtype=float)
+    tier_capex = scenario.link_tiers.groupby("link")["capex"].sum().to_dict() if len(scenario.link_tiers) else {}
     for name in ("measures", "links"):
         for row, item in _rows(scenario, name):
             needs = item["capex"] > 0 or (name == "links" and tier_capex.get(item["id"], 0.0) > 0)
@@ -204,25 +202,26 @@ def check_requires(scenario) -> list[Problem]:
 
 
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """One cycle per strongly connected loop found by depth-first search."""
-    state: dict[str, int] = {}  # 1 on the stack, 2 done
-    stack: list[str] = []
+    """One cycle per back edge met by a depth-first search (iterative: chains may be long)."""
+    state: dict[str, int] = {}  # 1 on the path, 2 done
     found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                found.append(stack[stack.index(nxt):])
+    for root in graph:
+        if root in state:
+            continue
+        path = [root]
+        state[root] = 1
+        pending = [iter(graph.get(root, []))]
+        while pending:
+            nxt = next(pending[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                pending.pop()
+            elif state.get(nxt) == 1:
+                found.append(path[path.index(nxt):])
             elif nxt not in state:
-                visit(nxt)
-        stack.pop()
-        state[node] = 2
-
-    for node in graph:
-        if node not in state:
-            visit(node)
+                state[nxt] = 1
+                path.append(nxt)
+                pending.append(iter(graph.get(nxt, [])))
     return found
 
 

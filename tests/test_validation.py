@@ -16,6 +16,7 @@ import pytest
 
 import eipopt
 from eipopt.model import ScenarioError
+from tests.tiny import ELECTRICITY, electricity, make_scenario
 
 
 def _edit_csv(folder: Path, table: str, edit) -> None:
@@ -146,3 +147,26 @@ def test_existing_item_cannot_be_ruled_out(scenario_copy):
     _set("links", 2, "allowed", "false")(scenario_copy)
     with pytest.raises(ScenarioError, match="existing item cannot have allowed=false"):
         eipopt.load_scenario(scenario_copy)
+
+
+def _chain(n: int, closed: bool) -> list[dict]:
+    """Measures m0 ... m{n-1}, each requiring the next; ``closed``: the last requires m0."""
+    return [
+        {"id": f"m{i}", "firm": "F", "name": f"step {i}", "capex": 0,
+         "requires": f"m{i + 1}" if i < n - 1 else ("m0" if closed else "")}
+        for i in range(n)
+    ]
+
+
+def test_long_requires_chain_is_checked_without_recursion_limit():
+    """3,000 measures in one requires chain (deeper than Python's recursion limit of 1,000) validate;
+    closing the chain is reported once, on the first measure's row (file line 2)."""
+    n = 3000
+    assert len(electricity(measures=_chain(n, closed=False)).measures) == n
+    with pytest.raises(ScenarioError) as caught:
+        make_scenario(resources=[ELECTRICITY], firms=[{"id": "F"}], measures=_chain(n, closed=True))
+    cycles = [p for p in caught.value.problems if "cycle" in p.message]
+    assert len(cycles) == 1
+    assert (cycles[0].row, cycles[0].column) == (2, "requires")
+    assert cycles[0].message.startswith("requires forms a cycle: m0 -> m1 -> m2")
+    assert cycles[0].message.endswith(f"m{n - 1} -> m0")
