@@ -26,7 +26,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 
-bench: setup   # published optima: large OR-Library and FCNetLib instances vs HiGHS alone (about 35 min)
+bench: setup   # published optima: large OR-Library and FCNetLib instances vs HiGHS alone (about 30 min)
 	$(BIN)/python -m benchmarks.run
 
 bench-sweep: setup   # build once and re-solve vs rebuild per case (a few minutes)
