@@ -254,9 +254,9 @@ def coerce_table(name: str, raw: pd.DataFrame, file_label: str) -> tuple[pd.Data
         problems.append(Problem(file_label, f"required column '{col}' is missing", column=col))
     out = pd.DataFrame(index=raw.index)
     for column in table.columns:
-        texts = raw[column.name].astype(str) if column.name in raw.columns else pd.Series("", index=raw.index)
+        texts = raw[column.name].astype(str).tolist() if column.name in raw.columns else [""] * len(raw.index)
         values = []
-        for row, text in texts.items():
+        for row, text in zip(raw.index.tolist(), texts, strict=True):
             value, error = _coerce_cell(column, "" if text in ("nan", "None") else text)
             if error is None and column.required and text.strip() in ("", "nan", "None") and column.name not in missing:
                 error = "a value is required"

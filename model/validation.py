@@ -22,9 +22,13 @@ RESOURCE_KINDS = ("energy", "water", "material", "emission", "waste")
 LINK_KINDS = ("IS", "UIS")
 
 
-def _rows(scenario, table: str) -> Iterator[tuple[int, dict]]:
-    """(row number, {column: value}) of a table; dicts, because iterrows is slow on large parks."""
-    yield from scenario.tables[table].to_dict("index").items()
+def _rows(scenario, table: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
+    """(row number, {column: value}) of a table, with only the columns a check reads
+    (plain lists: iterrows or a whole-table ``to_dict`` is slow on large parks)."""
+    df = scenario.tables[table]
+    values = [df[c].tolist() for c in columns]
+    for row, cells in zip(df.index.tolist(), zip(*values, strict=True), strict=True):
+        yield row, dict(zip(columns, cells, strict=True))
 
 
 def split_ids(text: str) -> list[str]:
@@ -112,7 +116,7 @@ def check_lifetimes(scenario) -> list[Problem]:
     problems = []
     tier_capex = scenario.link_tiers.groupby("link")["capex"].sum().to_dict() if len(scenario.link_tiers) else {}
     for name in ("measures", "links"):
-        for row, item in _rows(scenario, name):
+        for row, item in _rows(scenario, name, ("id", "capex", "existing", "lifetime_years")):
             needs = item["capex"] > 0 or (name == "links" and tier_capex.get(item["id"], 0.0) > 0)
             if needs and not item["existing"] and math.isnan(item["lifetime_years"]):
                 problems.append(Problem(scenario.sources[name], "lifetime_years is required where capex > 0", row=int(row), column="lifetime_years"))
@@ -123,7 +127,7 @@ def check_allowed(scenario) -> list[Problem]:
     """An existing item cannot be ruled out (it operates already)."""
     problems = []
     for name in ("measures", "links"):
-        for row, item in _rows(scenario, name):
+        for row, item in _rows(scenario, name, ("existing", "allowed")):
             if item["existing"] and not item["allowed"]:
                 problems.append(Problem(scenario.sources[name], "an existing item cannot have allowed=false", row=int(row), column="allowed"))
     return problems
@@ -136,7 +140,7 @@ def check_measure_effects(scenario) -> list[Problem]:
     flows = scenario.flows
     keys = list(zip(flows["firm"], flows["resource"], strict=True))
     baselines = {base: dict(zip(keys, flows[base], strict=True)) for base in ("demand", "generation")}
-    for row, effect in _rows(scenario, "measure_effects"):
+    for row, effect in _rows(scenario, "measure_effects", ("measure", "resource", "demand_change", "generation_change")):
         node = (firm_of.get(effect["measure"]), effect["resource"])
         for column, base in (("demand_change", "demand"), ("generation_change", "generation")):
             baseline = float(baselines[base].get(node, 0.0))
@@ -170,7 +174,7 @@ def check_units(scenario) -> list[Problem]:
         except UnitError as exc:
             problems.append(Problem(scenario.sources["resources"], str(exc), row=int(row), column="unit"))
     hours = scenario.settings.hours_per_year
-    for row, link in _rows(scenario, "links"):
+    for row, link in _rows(scenario, "links", ("resource", "capacity_unit")):
         if link["resource"] not in resources:
             continue  # reported by check_references
         resource = resources[link["resource"]]
@@ -188,7 +192,7 @@ def check_requires(scenario) -> list[Problem]:
     graph: dict[str, list[str]] = {}
     where: dict[str, tuple[str, int]] = {}
     for name in ("measures", "links"):
-        for row, item in _rows(scenario, name):
+        for row, item in _rows(scenario, name, ("id", "requires")):
             needs = split_ids(item["requires"])
             for need in needs:
                 if need not in funded:
