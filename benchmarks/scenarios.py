@@ -35,6 +35,7 @@ import pandas as pd
 from benchmarks.fcnet import FcnetInstance
 from benchmarks.orlib_cap import CflpInstance
 from eipopt.model import Scenario
+from eipopt.model.schema import format_value
 
 #: Solver settings of every generated scenario (time limit given per call).
 SOLVER_SETTINGS = {"mip_gap": 0, "threads": 1}
@@ -42,17 +43,9 @@ SOLVER_SETTINGS = {"mip_gap": 0, "threads": 1}
 
 def _table(columns: Mapping[str, list]) -> pd.DataFrame:
     """A raw table as a loader reads it: text cells, rows numbered from 2 (the header is line 1)."""
-    frame = pd.DataFrame({name: [_text(v) for v in values] for name, values in columns.items()}, dtype=object)
+    frame = pd.DataFrame({name: [format_value(v) for v in values] for name, values in columns.items()}, dtype=object)
     frame.index = range(2, len(frame) + 2)
     return frame
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _settings(name: str, description: str, time_limit: float | None) -> dict:

@@ -96,28 +96,31 @@ def _link_table(m, d, scenario, tiers: pd.DataFrame) -> pd.DataFrame:
     table["built"] = [_binary(m.build_link[link]) for link in table["id"]]
     table["new"] = table["built"] & ~table["existing"].astype(bool)
     built_tiers = tiers[tiers["built"]]
-    tier_names = built_tiers.groupby("link", sort=False)["tier"].agg(";".join).to_dict()
-    table["tiers_built"] = [tier_names.get(link, "") for link in table["id"]]
-    tier_capacity = built_tiers.groupby("link")["capacity_added"].sum().to_dict()
-    tier_annualised = built_tiers.groupby("link")["annualised_capex"].sum().to_dict()
-    tier_opex = built_tiers.groupby("link")["fixed_opex"].sum().to_dict()
+    per_link = built_tiers.groupby("link", sort=False).agg(
+        tiers=("tier", ";".join),
+        capacity_added=("capacity_added", "sum"),
+        annualised_capex=("annualised_capex", "sum"),
+        fixed_opex=("fixed_opex", "sum"),
+    ).to_dict("index")
+    no_tiers = {"tiers": "", "capacity_added": 0.0, "annualised_capex": 0.0, "fixed_opex": 0.0}
+    added = [per_link.get(link, no_tiers) for link in table["id"]]
+
+    def own_plus_tiers(param: str, tier_column: str) -> list[float]:
+        """The link's own amount where it is built, plus its built tiers' amounts."""
+        return [
+            (d.params[param][link] if built else 0.0) + tier[tier_column]
+            for link, built, tier in zip(table["id"], table["built"], added, strict=True)
+        ]
+
+    table["tiers_built"] = [tier["tiers"] for tier in added]
     table["capacity"] = [d.params["capacity"][link] for link in table["id"]]
-    table["capacity_built"] = [
-        (d.params["capacity"][link] if built else 0.0) + tier_capacity.get(link, 0.0)
-        for link, built in zip(table["id"], table["built"], strict=True)
-    ]
+    table["capacity_built"] = own_plus_tiers("capacity", "capacity_added")
     table["flow"] = [flow[link] for link in table["id"]]
     table["delivered"] = table["flow"] * [d.params["link_yield"][link] for link in table["id"]]
     built_capacity = table["capacity_built"].where(table["capacity_built"] > 0)
     table["utilisation"] = (table["flow"] / built_capacity).fillna(0.0)
-    table["annualised_capex"] = [
-        (d.params["link_annualised_capex"][link] if built else 0.0) + tier_annualised.get(link, 0.0)
-        for link, built in zip(table["id"], table["built"], strict=True)
-    ]
-    table["fixed_opex"] = [
-        (d.params["link_fixed_opex"][link] if built else 0.0) + tier_opex.get(link, 0.0)
-        for link, built in zip(table["id"], table["built"], strict=True)
-    ]
+    table["annualised_capex"] = own_plus_tiers("link_annualised_capex", "annualised_capex")
+    table["fixed_opex"] = own_plus_tiers("link_fixed_opex", "fixed_opex")
     table["variable_cost"] = table["flow"] * [d.params["variable_cost"][link] for link in table["id"]]
     table["variable_co2"] = table["flow"] * [d.params["variable_co2"][link] for link in table["id"]]
     return table.reset_index(drop=True)

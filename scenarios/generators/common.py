@@ -18,7 +18,7 @@ import math
 import random
 from pathlib import Path
 
-from eipopt.model.schema import TABLES
+from eipopt.model.schema import TABLES, format_value
 
 SEED = 20230309  # the date of the DEEP C / Khanh Phu study tour; any fixed number would do
 
@@ -255,24 +255,9 @@ class Park:
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(columns)
                 for row in rows:
-                    writer.writerow([cell(row.get(c)) for c in columns])
+                    writer.writerow([format_value(row.get(c)) for c in columns])
             written.append(path)
         return written
-
-
-def cell(value) -> str:
-    """Text of one CSV cell: blank for None, true/false, integers without '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    return str(value)
 
 
 def operating_benefit(park: Park, link: dict, hours: float = 8760) -> float:
