@@ -21,22 +21,32 @@ EXIT_INVALID = 2
 
 
 def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """``KEY=VALUE`` strings to a dict; a malformed pair is an input error."""
-    overrides, problems = {}, []
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            problems.append(Problem("--set", f"'{pair}' is not KEY=VALUE"))
-            continue
-        overrides[key.strip()] = value.strip()
+    """``KEY=VALUE`` strings to a dict; every malformed or repeated pair is an input error, reported at once."""
+    overrides, problems = _override_pairs(pairs)
     if problems:
         raise ScenarioError(problems)
     return overrides
 
 
+def _override_pairs(pairs: tuple[str, ...] | list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """The well-formed ``KEY=VALUE`` pairs, and a problem for each other one."""
+    overrides: dict[str, str] = {}
+    problems: list[Problem] = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(Problem("--set", f"'{pair}' is not KEY=VALUE"))
+        elif key in overrides:
+            problems.append(Problem("--set", f"'{key}' is set twice ('{overrides[key]}' and '{value.strip()}'); keep one", column=key))
+        else:
+            overrides[key] = value.strip()
+    return overrides, problems
+
+
 def _fail_invalid(error: ScenarioError, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps({"status": "invalid", "exit_code": EXIT_INVALID, "problems": [str(p) for p in error.problems]}))
+        click.echo(json.dumps({"status": "invalid", "exit_code": EXIT_INVALID, "problems": [str(p) for p in error.problems], "warnings": []}))
     else:
         click.echo(f"Invalid input ({len(error.problems)} problem(s)):", err=True)
         for problem in error.problems:
@@ -45,13 +55,22 @@ def _fail_invalid(error: ScenarioError, as_json: bool) -> None:
 
 
 def _load(path: str, overrides: tuple[str, ...], as_json: bool) -> Scenario:
+    """The scenario at ``path`` with ``overrides``; exit 2 listing every problem of the files
+    and of the overrides together. Warnings go to stderr (stdout stays one JSON object)."""
+    pairs, problems = _override_pairs(overrides)
     try:
         scenario = load_scenario(path)
-        pairs = parse_overrides(overrides)
-        return scenario.with_overrides(pairs) if pairs else scenario
     except ScenarioError as error:
-        _fail_invalid(error, as_json)
-        raise  # unreachable; sys.exit above
+        _fail_invalid(ScenarioError(error.problems + problems), as_json)
+    try:
+        scenario = scenario.with_overrides(pairs) if pairs else scenario
+    except ScenarioError as error:
+        problems += error.problems
+    if problems:
+        _fail_invalid(ScenarioError(problems), as_json)
+    for warning in scenario.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    return scenario
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
-from eipopt.model.errors import Problem, ScenarioError
+from eipopt.model.errors import Problem, ScenarioError, did_you_mean
 from eipopt.model.schema import (
     KEY_SEPARATOR,
     TABLES,
@@ -17,7 +17,13 @@ from eipopt.model.schema import (
     format_value,
     row_id,
 )
-from eipopt.model.settings import Settings, override_settings, parse_settings
+from eipopt.model.settings import (
+    SETTINGS_FILE,
+    Settings,
+    override_settings,
+    parse_extra_columns,
+    parse_settings,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,8 @@ class Scenario:
     typed DataFrame (defaults filled) indexed by the row number of its source
     file, so that problems found later still point at the right row.
     ``sources`` maps table names to the file (or sheet) they came from.
+    ``warnings`` holds what is legal but suspicious (a negative carbon price, a
+    unit pint reads as a US short ton), located like problems.
     Build one with :meth:`from_raw` (the loaders do) and derive variants with
     :meth:`with_overrides`; instances are never changed in place.
     """
@@ -35,6 +43,7 @@ class Scenario:
     settings: Settings
     tables: Mapping[str, pd.DataFrame]
     sources: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def name(self) -> str:
@@ -54,14 +63,22 @@ class Scenario:
         raw_tables: Mapping[str, pd.DataFrame],
         sources: Mapping[str, str] | None = None,
     ) -> Scenario:
-        """Type, default and validate raw text tables; raise :class:`ScenarioError` listing every problem."""
+        """Type, default and validate raw text tables; raise :class:`ScenarioError` listing every problem.
+
+        A raw table's header row (for messages) is ``raw.attrs["header_row"]`` (default 1).
+        """
         sources = {name: (sources or {}).get(name, TABLES[name].file_name) for name in TABLES}
         parsed, problems = parse_settings(settings)
+        # judge columns against the declared extra columns even when other settings are wrong
+        extra_columns = parsed.extra_columns if parsed else parse_extra_columns((settings or {}).get("extra_columns"), [])
         tables: dict[str, pd.DataFrame] = {}
         missing_table = False
         for name, table in TABLES.items():
             if name in raw_tables and raw_tables[name] is not None:
-                tables[name], table_problems = coerce_table(name, raw_tables[name], sources[name])
+                raw = raw_tables[name]
+                tables[name], table_problems = coerce_table(
+                    name, raw, sources[name], extra_columns.get(name, ()), raw.attrs.get("header_row", 1)
+                )
                 problems += table_problems
             elif table.required_table:
                 problems.append(Problem(sources[name], "required table is missing"))
@@ -74,7 +91,8 @@ class Scenario:
             problems += _semantic_problems(cls(parsed or Settings(name="invalid"), tables, sources), parsed is not None)
         if problems:
             raise ScenarioError(problems)
-        return cls(parsed, tables, sources)
+        scenario = cls(parsed, tables, sources)
+        return replace(scenario, warnings=tuple(suspicious_values(scenario)))
 
     def raw_tables(self) -> dict[str, pd.DataFrame]:
         """The tables as text, as a loader reads them (blanks for meaningful NaN)."""
@@ -87,20 +105,44 @@ class Scenario:
         ``constraints.min_symbiosis_links``), budgets (``budgets.ID.limit``) and
         table cells ``TABLE.ID.COLUMN`` where ID is the row's key, composite keys
         joined by ``:`` (``flows.plant:power.demand``, ``link_tiers.co2:t2.capex``).
+        Every bad key and every bad value is reported at once, located at the
+        override (``override``, column = the key) rather than at the file.
         """
         settings = self.settings.to_dict()
         tables = self.raw_tables()
         row_ids = _RowIds(tables)
         problems: list[Problem] = []
+        overridden: dict[tuple[str, int | None, str], str] = {}  # (file, row, column) -> key
         for key, value in overrides.items():
             table_name = key.split(".", 1)[0]
             if table_name in TABLES:
-                problems += _override_cell(tables, row_ids, key, value)
+                cell_problems, index = _override_cell(tables, row_ids, key, value)
+                problems += cell_problems
+                if index is not None:
+                    overridden[(self.sources[table_name], index, key.rsplit(".", 1)[1])] = key
             else:
                 problems += override_settings(settings, key, value)
+                overridden[(SETTINGS_FILE, None, key)] = key
+        try:
+            scenario = Scenario.from_raw(settings, tables, self.sources)
+        except ScenarioError as error:
+            problems += [_at_override(p, overridden) for p in error.problems]
         if problems:
             raise ScenarioError(problems)
-        return Scenario.from_raw(settings, tables, self.sources)
+        return scenario
+
+
+def _at_override(problem: Problem, overridden: Mapping[tuple[str, int | None, str], str]) -> Problem:
+    """The problem located at the override that caused it, if one did."""
+    key = overridden.get((problem.file, problem.row, problem.column or ""))
+    return problem if key is None else Problem("override", problem.message, column=key)
+
+
+def suspicious_values(scenario: Scenario) -> list[Problem]:
+    """Warnings on a valid scenario (legal values that are likely mistakes)."""
+    from eipopt.model.validation import warnings
+
+    return warnings(scenario)
 
 
 def _semantic_problems(scenario: Scenario, settings_valid: bool) -> list[Problem]:
@@ -127,20 +169,21 @@ class _RowIds:
         return self._maps[table_name].get(item)
 
 
-def _override_cell(tables: dict[str, pd.DataFrame], row_ids: _RowIds, key: str, value: Any) -> list[Problem]:
-    """Set ``TABLE.ID.COLUMN`` in the raw text tables (in place)."""
+def _override_cell(tables: dict[str, pd.DataFrame], row_ids: _RowIds, key: str, value: Any) -> tuple[list[Problem], int | None]:
+    """Set ``TABLE.ID.COLUMN`` in the raw text tables (in place); return problems and the row changed."""
     table_name, rest = key.split(".", 1)
     if "." not in rest:
-        return [Problem("override", "expected TABLE.ID.COLUMN", column=key)]
+        return [Problem("override", "expected TABLE.ID.COLUMN", column=key)], None
     item, column = rest.rsplit(".", 1)
     table = TABLES[table_name]
     if column not in table.column_index:
-        return [Problem("override", f"table '{table_name}' has no column '{column}'", column=key)]
+        known = [c.name for c in table.columns]
+        return [Problem("override", f"table '{table_name}' has no column '{column}'{did_you_mean(column, known)}", column=key)], None
     if column in table.key:
-        return [Problem("override", f"'{column}' is part of the row's id and cannot be overridden", column=key)]
+        return [Problem("override", f"'{column}' is part of the row's id and cannot be overridden", column=key)], None
     index = row_ids.index_of(table_name, item)
     if index is None:
         shape = KEY_SEPARATOR.join(k.upper() for k in table.key)
-        return [Problem("override", f"no row '{item}' in {table_name} (row ids are {shape})", column=key)]
+        return [Problem("override", f"no row '{item}' in {table_name} (row ids are {shape})", column=key)], None
     tables[table_name].loc[index, column] = format_value(value) if not isinstance(value, str) else value
-    return []
+    return [], index

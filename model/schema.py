@@ -14,12 +14,16 @@ from typing import Literal
 
 import pandas as pd
 
-from eipopt.model.errors import Problem
+from eipopt.model.errors import Problem, did_you_mean
 
 DType = Literal["id", "str", "float", "bool"]
 
 #: Separator of composite row ids in overrides (``flows.FIRM:RESOURCE.demand``).
 KEY_SEPARATOR = ":"
+
+#: Texts that spreadsheets and pandas write for a missing value; in a number cell they
+#: are refused (a blank cell is the way to say "no value" or "the default").
+MISSING_MARKERS = frozenset({"nan", "none", "null", "n/a", "na", "#n/a", "-", "inf", "-inf", "infinity"})
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
@@ -216,6 +220,12 @@ def empty_table(name: str) -> pd.DataFrame:
     return coerce_table(name, pd.DataFrame(columns=[c.name for c in TABLES[name].columns]), "")[0]
 
 
+def _blank_meaning(column: Column) -> str:
+    if column.default is None:
+        return "no value"
+    return f"the default ({format_value(column.default) or 'blank'})"
+
+
 def _coerce_cell(column: Column, text: str) -> tuple[object, str | None]:
     """Convert one cell's text to the column's type; return (value, error)."""
     text = text.strip()
@@ -230,6 +240,8 @@ def _coerce_cell(column: Column, text: str) -> tuple[object, str | None]:
         return None, f"'{text}' is not true/false"
     if text == "":
         return (math.nan if column.default is None else float(column.default)), None
+    if text.lower() in MISSING_MARKERS:
+        return None, f"'{text}' is not a number; leave the cell blank for {_blank_meaning(column)}"
     try:
         value = float(text)
     except ValueError:
@@ -239,26 +251,46 @@ def _coerce_cell(column: Column, text: str) -> tuple[object, str | None]:
     return value, None
 
 
-def coerce_table(name: str, raw: pd.DataFrame, file_label: str) -> tuple[pd.DataFrame, list[Problem]]:
+def normalise_header(name: object) -> str:
+    """A header as the schema spells it: surrounding spaces removed, lower case.
+
+    This is the only normalisation of names: ``" Capex "`` reads as ``capex``,
+    ``capex_`` or ``capacity_units`` do not.
+    """
+    return str(name).strip().lower()
+
+
+def coerce_table(
+    name: str,
+    raw: pd.DataFrame,
+    file_label: str,
+    extra_columns: tuple[str, ...] = (),
+    header_row: int = 1,
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Type a raw table of strings against the schema.
 
     ``raw`` holds text cells (blank = ``""``) and is indexed by the row number to
-    report (file line). Missing optional columns take their defaults; unknown
-    columns are kept as text (users may carry notes). Returns the typed table and
-    every problem found.
+    report (file line or sheet row); its header is on ``header_row``. Missing
+    optional columns take their defaults. A column the schema does not know is
+    an error (with the closest known name) unless the scenario declares it in
+    ``extra_columns``; declared columns are kept as text. Returns the typed
+    table and every problem found.
     """
     table = TABLES[name]
     problems: list[Problem] = []
+    raw, header_problems = _named_columns(table, raw, file_label, extra_columns, header_row)
+    problems += header_problems
     missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
     for col in missing:
-        problems.append(Problem(file_label, f"required column '{col}' is missing", column=col))
+        problems.append(Problem(file_label, f"required column '{col}' is missing", row=header_row, column=col))
     out = pd.DataFrame(index=raw.index)
+    rows = raw.index.tolist()
     for column in table.columns:
-        texts = raw[column.name].astype(str).tolist() if column.name in raw.columns else [""] * len(raw.index)
+        texts = raw[column.name].astype(str).tolist() if column.name in raw.columns else [""] * len(rows)
         values = []
-        for row, text in zip(raw.index.tolist(), texts, strict=True):
-            value, error = _coerce_cell(column, "" if text in ("nan", "None") else text)
-            if error is None and column.required and text.strip() in ("", "nan", "None") and column.name not in missing:
+        for row, text in zip(rows, texts, strict=True):
+            value, error = _coerce_cell(column, text)
+            if error is None and column.required and not text.strip() and column.name not in missing:
                 error = "a value is required"
             if error:
                 problems.append(Problem(file_label, error, row=int(row), column=column.name))
@@ -271,9 +303,44 @@ def coerce_table(name: str, raw: pd.DataFrame, file_label: str) -> tuple[pd.Data
         else:
             out[column.name] = pd.Series(values, index=raw.index, dtype="object")
     for extra in raw.columns:
-        if extra not in table.column_index:
+        if extra not in table.column_index and extra in extra_columns:
             out[extra] = raw[extra].astype(str)
     return out, problems
+
+
+def _named_columns(
+    table: Table, raw: pd.DataFrame, file_label: str, extra_columns: tuple[str, ...], header_row: int
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """``raw`` with normalised headers, keeping the first of duplicated ones; problems for
+    blank, duplicated and unknown headers."""
+    problems: list[Problem] = []
+    known = [c.name for c in table.columns]
+    keep: list[int] = []
+    first_seen: dict[str, str] = {}
+    names: list[str] = []
+    for position, given in enumerate(raw.columns):
+        header = normalise_header(given)
+        if not header:
+            if raw.iloc[:, position].astype(str).str.strip().any():
+                problems.append(Problem(file_label, f"column {position + 1} has values but no header", row=header_row))
+            continue
+        if header in first_seen:
+            problems.append(Problem(file_label, f"duplicated column (also written '{first_seen[header]}')", row=header_row, column=header))
+            continue
+        first_seen[header] = str(given)
+        if header not in table.column_index and header not in extra_columns:
+            problems.append(Problem(
+                file_label,
+                f"unknown column{did_you_mean(header, known)}; a column of your own must be declared "
+                f"in scenario.yaml under extra_columns: {{{table.name}: [{header}]}}",
+                row=header_row, column=header,
+            ))
+            continue
+        keep.append(position)
+        names.append(header)
+    kept = raw.iloc[:, keep].copy()
+    kept.columns = names
+    return kept, problems
 
 
 def format_value(value: object) -> str:

@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from eipopt.model.errors import Problem
+from eipopt.model.errors import Problem, did_you_mean
+from eipopt.model.schema import TABLES, normalise_header
 
 SETTINGS_FILE = "scenario.yaml"
 
@@ -69,10 +70,15 @@ class Settings:
     budgets: tuple[Budget, ...] = ()
     constraints: Constraints = field(default_factory=Constraints)
     solver: SolverOptions = field(default_factory=SolverOptions)
+    #: Columns a user adds on purpose, by table: kept as text, not read by the model.
+    extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain YAML-ready form (enums as their values)."""
+        """Plain YAML-ready form (enums as their values; no ``extra_columns`` when none)."""
         raw = asdict(self)
+        raw["extra_columns"] = {table: list(columns) for table, columns in self.extra_columns.items()}
+        if not raw["extra_columns"]:
+            del raw["extra_columns"]
         raw["objective"] = self.objective.value
         raw["budgets"] = [
             {"id": b.id, "limit": b.limit, "applies_to": b.applies_to.value} for b in self.budgets
@@ -82,6 +88,32 @@ class Settings:
     def budget(self, budget_id: str) -> Budget:
         return next(b for b in self.budgets if b.id == budget_id)
 
+
+@dataclass(frozen=True)
+class Range:
+    """Values a setting may take: ``low``..``high``, each end open or closed."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+
+    def __contains__(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        return above and below
+
+    def __str__(self) -> str:
+        low = "(" if self.low_open or self.low == -math.inf else "["
+        high = ")" if self.high_open or self.high == math.inf else "]"
+        return f"{low}{self.low:g}, {self.high:g}{high}"
+
+
+_NOT_NEGATIVE = Range(0)
+#: A year has at most 8784 hours (leap year).
+HOURS_OF_A_YEAR = 8784.0
+#: Solver time limits beyond a year of seconds are a typo, not a plan.
+LONGEST_TIME_LIMIT = 365 * 24 * 3600.0
 
 _SCALARS: dict[str, type] = {
     "name": str,
@@ -96,14 +128,41 @@ _SECTIONS: dict[str, dict[str, type]] = {
     "constraints": {"min_symbiosis_links": int, "max_co2": float},
     "solver": {"time_limit": float, "mip_gap": float, "threads": int},
 }
-#: A park's CO2e can be net negative (credits for what it sells), so can its cap.
-_MAY_BE_NEGATIVE = {"constraints.max_co2"}
-_BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str}
+#: Allowed values of numeric settings (dotted keys); a number key not listed may not be
+#: negative. A park's CO2e can be net negative (credits for what it sells), so can its cap;
+#: a negative carbon price is legal but warned about (see validation).
+RANGES: dict[str, Range] = {
+    "discount_rate": Range(0, 1, high_open=True),
+    "hours_per_year": Range(0, HOURS_OF_A_YEAR, low_open=True),
+    "carbon_price": Range(),
+    "constraints.max_co2": Range(),
+    "constraints.min_symbiosis_links": _NOT_NEGATIVE,
+    "solver.time_limit": Range(0, LONGEST_TIME_LIMIT, low_open=True),
+    "solver.mip_gap": Range(0, 1, high_open=True),
+    "solver.threads": Range(1, 1024),
+    "budgets.ID.limit": _NOT_NEGATIVE,
+}
+BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str}
+#: Top-level keys of scenario.yaml that are neither scalars nor sections.
+_LISTS = ("budgets", "extra_columns")
+
+
+def settings_keys() -> list[str]:
+    """Every key scenario.yaml may hold, dotted (``solver.threads``), for messages and docs."""
+    keys = list(_SCALARS) + [f"{section}.{key}" for section, fields in _SECTIONS.items() for key in fields]
+    return keys + [f"budgets.ID.{key}" for key in BUDGET_KEYS if key != "id"] + ["extra_columns.TABLE"]
 
 
 def _convert(value: Any, kind: type, key: str, problems: list[Problem]) -> Any:
     """Convert a YAML or override value to ``kind``; record a problem if it cannot."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null")):
+        return None
+    if isinstance(value, bool):  # YAML reads yes/no/on/off as booleans
+        expected = "a text" if kind is str else "a number"
+        problems.append(Problem(SETTINGS_FILE, f"'{value}' is a true/false value, {expected} is expected (quote it in YAML)", column=key))
+        return None
+    if isinstance(value, dict | list):
+        problems.append(Problem(SETTINGS_FILE, "must be a single value, not a list or mapping", column=key))
         return None
     if kind is str:
         return str(value)
@@ -119,7 +178,11 @@ def _convert(value: Any, kind: type, key: str, problems: list[Problem]) -> Any:
         if not number.is_integer():
             problems.append(Problem(SETTINGS_FILE, f"'{value}' is not a whole number", column=key))
             return None
-        return int(number)
+        number = int(number)
+    allowed = RANGES.get(key if not key.startswith("budgets.") else "budgets.ID." + key.rsplit(".", 1)[-1], _NOT_NEGATIVE)
+    if number not in allowed:
+        problems.append(Problem(SETTINGS_FILE, f"{number:g} is out of range; allowed: {allowed}", column=key))
+        return None
     return number
 
 
@@ -127,10 +190,10 @@ def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Pr
     """Validate a ``scenario.yaml`` mapping; unknown keys are errors (typos must not pass)."""
     raw = copy.deepcopy(raw or {})
     problems: list[Problem] = []
-    known = set(_SCALARS) | set(_SECTIONS) | {"budgets"}
+    known = list(_SCALARS) + list(_SECTIONS) + list(_LISTS)
     for key in raw:
         if key not in known:
-            problems.append(Problem(SETTINGS_FILE, f"unknown key; expected one of {sorted(known)}", column=str(key)))
+            problems.append(Problem(SETTINGS_FILE, f"unknown key{did_you_mean(str(key), known)}; expected one of {sorted(known)}", column=str(key)))
     values: dict[str, Any] = {}
     for key, kind in _SCALARS.items():
         if key in raw:
@@ -144,11 +207,7 @@ def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Pr
     try:
         values["objective"] = Objective(objective)
     except ValueError:
-        problems.append(Problem(SETTINGS_FILE, f"unknown objective '{objective}'; expected one of {[o.value for o in Objective]}", column="objective"))
-    if values.get("discount_rate", 0.0) < 0:
-        problems.append(Problem(SETTINGS_FILE, "must be >= 0", column="discount_rate"))
-    if not 0 < values.get("hours_per_year", 8760.0) <= 8784:
-        problems.append(Problem(SETTINGS_FILE, "must be in (0, 8784]", column="hours_per_year"))
+        problems.append(Problem(SETTINGS_FILE, f"unknown objective '{objective}'{did_you_mean(objective, [o.value for o in Objective])}; expected one of {[o.value for o in Objective]}", column="objective"))
 
     for section, fields in _SECTIONS.items():
         given = raw.get(section) or {}
@@ -159,19 +218,48 @@ def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Pr
         for key, value in given.items():
             dotted = f"{section}.{key}"
             if key not in fields:
-                problems.append(Problem(SETTINGS_FILE, f"unknown key; expected one of {sorted(fields)}", column=dotted))
+                problems.append(Problem(SETTINGS_FILE, f"unknown key{did_you_mean(str(key), fields)}; expected one of {sorted(fields)}", column=dotted))
                 continue
             converted = _convert(value, fields[key], dotted, problems)
-            if converted is not None and converted < 0 and dotted not in _MAY_BE_NEGATIVE:
-                problems.append(Problem(SETTINGS_FILE, "must be >= 0", column=dotted))
-            elif converted is not None:
+            if converted is not None:
                 parsed[key] = converted
         values[section] = Constraints(**parsed) if section == "constraints" else SolverOptions(**parsed)
 
     values["budgets"] = tuple(_parse_budgets(raw.get("budgets") or [], problems))
+    values["extra_columns"] = parse_extra_columns(raw.get("extra_columns"), problems)
     if problems:
         return None, problems
     return Settings(**values), problems
+
+
+def parse_extra_columns(given: Any, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """``extra_columns``: {table: [column, ...]} of columns a user adds on purpose.
+
+    A list may also be one text separated by ``;`` (a workbook cell). Names are
+    normalised like headers; a name the table already has cannot be declared.
+    """
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        problems.append(Problem(SETTINGS_FILE, "must be a mapping of table: [column, ...]", column="extra_columns"))
+        return {}
+    declared: dict[str, tuple[str, ...]] = {}
+    for table_name, columns in given.items():
+        key = f"extra_columns.{table_name}"
+        if table_name not in TABLES:
+            problems.append(Problem(SETTINGS_FILE, f"unknown table{did_you_mean(str(table_name), TABLES)}; expected one of {list(TABLES)}", column=key))
+            continue
+        if isinstance(columns, str):
+            columns = [c for c in columns.replace(",", ";").split(";") if c.strip()]
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            problems.append(Problem(SETTINGS_FILE, "must be a list of column names", column=key))
+            continue
+        names = tuple(dict.fromkeys(normalise_header(c) for c in columns))
+        for name in names:
+            if name in TABLES[table_name].column_index:
+                problems.append(Problem(SETTINGS_FILE, f"'{name}' is a column of {table_name} already; declare only columns of your own", column=key))
+        declared[table_name] = names
+    return declared
 
 
 def _parse_budgets(entries: Any, problems: list[Problem]) -> list[Budget]:
@@ -186,15 +274,13 @@ def _parse_budgets(entries: Any, problems: list[Problem]) -> list[Budget]:
             continue
         label = f"budgets.{entry['id']}"
         for key in entry:
-            if key not in _BUDGET_KEYS:
-                problems.append(Problem(SETTINGS_FILE, f"unknown key '{key}'; expected one of {sorted(_BUDGET_KEYS)}", column=label))
+            if key not in BUDGET_KEYS:
+                problems.append(Problem(SETTINGS_FILE, f"unknown key{did_you_mean(str(key), BUDGET_KEYS)}; expected one of {sorted(BUDGET_KEYS)}", column=f"{label}.{key}"))
         budget_id = str(entry["id"])
         if budget_id in seen:
             problems.append(Problem(SETTINGS_FILE, f"duplicate budget id '{budget_id}'", column=label))
         seen.add(budget_id)
         limit = _convert(entry.get("limit"), float, f"{label}.limit", problems)
-        if limit is not None and limit < 0:
-            problems.append(Problem(SETTINGS_FILE, "must be >= 0", column=f"{label}.limit"))
         applies = str(entry.get("applies_to") or AppliesTo.ALL.value)
         try:
             applies_to = AppliesTo(applies)
@@ -210,7 +296,8 @@ def override_settings(raw: dict[str, Any], key: str, value: Any) -> list[Problem
 
     Keys: top-level scalars (``carbon_price``), ``SECTION.KEY``
     (``solver.time_limit``, ``constraints.min_symbiosis_links``) and
-    ``budgets.ID.FIELD`` (``budgets.total.limit``). The result is validated by
+    ``budgets.ID.FIELD`` (``budgets.total.limit``) and ``extra_columns.TABLE``
+    (``rank;ease``). The result is validated by
     :func:`parse_settings` afterwards.
     """
     parts = key.split(".")
@@ -224,12 +311,17 @@ def override_settings(raw: dict[str, Any], key: str, value: Any) -> list[Problem
         return []
     if parts[0] == "budgets" and len(parts) == 3:
         budget_id, field_name = parts[1], parts[2]
-        if field_name not in ("limit", "applies_to"):
-            return [Problem("override", f"budget field must be limit or applies_to, not '{field_name}'", column=key)]
+        fields = [k for k in BUDGET_KEYS if k != "id"]
+        if field_name not in fields:
+            return [Problem("override", f"budget field must be one of {fields}, not '{field_name}'{did_you_mean(field_name, fields)}", column=key)]
         for entry in raw.get("budgets") or []:
             if str(entry.get("id")) == budget_id:
                 entry[field_name] = value
                 return []
         known = [str(b.get("id")) for b in raw.get("budgets") or []]
         return [Problem("override", f"unknown budget '{budget_id}'; the scenario has {known}", column=key)]
-    return [Problem("override", "not a settings key (name, carbon_price, objective, discount_rate, hours_per_year, solver.*, constraints.*, budgets.ID.limit ...)", column=key)]
+    if parts[0] == "extra_columns" and len(parts) == 2:
+        raw["extra_columns"] = {**(raw.get("extra_columns") or {}), parts[1]: value}
+        return []
+    known = settings_keys()
+    return [Problem("override", f"not a settings key{did_you_mean(key, known)}; settings keys are {', '.join(known)}", column=key)]

@@ -8,6 +8,8 @@ density must be the one at normal conditions).
 
 from __future__ import annotations
 
+import math
+import re
 from functools import lru_cache
 
 import pint
@@ -35,11 +37,28 @@ class UnitError(ValueError):
 
 
 def parse_unit(text: str) -> pint.Unit:
-    """Parse a unit string, raising :class:`UnitError` with a readable message."""
+    """Parse a unit string, raising :class:`UnitError` with a readable message.
+
+    Offset units (``degC``, ``degF``) are refused: an annual amount cannot be
+    multiplied or converted in them.
+    """
+    ureg = registry()
     try:
-        return registry().Unit(text)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError, ValueError, AssertionError) as exc:
+        unit = ureg.Unit(text)
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError, ZeroDivisionError, SyntaxError) as exc:
         raise UnitError(f"unknown unit '{text}'") from exc
+    try:
+        ureg.Quantity(1.0, unit) * ureg.Quantity(1.0, unit)
+    except pint.errors.OffsetUnitCalculusError as exc:
+        raise UnitError(f"'{text}' is an offset unit (a temperature scale); amounts need units such as t, MWh, m3 or kW") from exc
+    return unit
+
+
+def short_ton_warning(text: str) -> str | None:
+    """A warning when pint reads ``text`` with a US short ton (907.185 kg) where a metric tonne is likely meant."""
+    if re.search(r"(?<![A-Za-z_])tons?(?![A-Za-z_])", text) and "short_ton" not in text:
+        return f"'{text}': pint reads 'ton' as the US short ton (907.185 kg); write 't' or 'tonne' for a metric tonne"
+    return None
 
 
 def annual_amount(
@@ -77,6 +96,9 @@ def _conversion_factor(capacity_unit: str, resource_unit: str, operating_hours: 
         candidates = [quantity] + ([quantity * density, quantity / density] if density is not None else [])
         for candidate in candidates:
             if candidate.dimensionality == ureg.Quantity(1, target).dimensionality:
-                return float(candidate.to(target).magnitude)
+                factor = float(candidate.to(target).magnitude)
+                if not math.isfinite(factor) or factor == 0:
+                    raise UnitError(f"converting '{capacity_unit}' to '{resource_unit}' gives {factor:g}; check both units")
+                return factor
     hint = "" if density is not None else " (volume <-> mass needs the resource's density_kg_per_m3)"
     raise UnitError(f"cannot convert '{capacity_unit}' to '{resource_unit}'{hint}")

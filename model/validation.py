@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 
-from eipopt.model.errors import Problem
+from eipopt.model.errors import Problem, did_you_mean
 from eipopt.model.schema import KEY_SEPARATOR, TABLES
 from eipopt.model.units import UnitError, annual_amount, parse_unit
 
@@ -22,7 +22,7 @@ RESOURCE_KINDS = ("energy", "water", "material", "emission", "waste")
 LINK_KINDS = ("IS", "UIS")
 
 
-def _rows(scenario, table: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
+def rows_of(scenario, table: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
     """(row number, {column: value}) of a table, with only the columns a check reads
     (plain lists: iterrows or a whole-table ``to_dict`` is slow on large parks)."""
     df = scenario.tables[table]
@@ -116,7 +116,7 @@ def check_lifetimes(scenario) -> list[Problem]:
     problems = []
     tier_capex = scenario.link_tiers.groupby("link")["capex"].sum().to_dict() if len(scenario.link_tiers) else {}
     for name in ("measures", "links"):
-        for row, item in _rows(scenario, name, ("id", "capex", "existing", "lifetime_years")):
+        for row, item in rows_of(scenario, name, ("id", "capex", "existing", "lifetime_years")):
             needs = item["capex"] > 0 or (name == "links" and tier_capex.get(item["id"], 0.0) > 0)
             if needs and not item["existing"] and math.isnan(item["lifetime_years"]):
                 problems.append(Problem(scenario.sources[name], "lifetime_years is required where capex > 0", row=int(row), column="lifetime_years"))
@@ -127,7 +127,7 @@ def check_allowed(scenario) -> list[Problem]:
     """An existing item cannot be ruled out (it operates already)."""
     problems = []
     for name in ("measures", "links"):
-        for row, item in _rows(scenario, name, ("existing", "allowed")):
+        for row, item in rows_of(scenario, name, ("existing", "allowed")):
             if item["existing"] and not item["allowed"]:
                 problems.append(Problem(scenario.sources[name], "an existing item cannot have allowed=false", row=int(row), column="allowed"))
     return problems
@@ -140,7 +140,7 @@ def check_measure_effects(scenario) -> list[Problem]:
     flows = scenario.flows
     keys = list(zip(flows["firm"], flows["resource"], strict=True))
     baselines = {base: dict(zip(keys, flows[base], strict=True)) for base in ("demand", "generation")}
-    for row, effect in _rows(scenario, "measure_effects", ("measure", "resource", "demand_change", "generation_change")):
+    for row, effect in rows_of(scenario, "measure_effects", ("measure", "resource", "demand_change", "generation_change")):
         node = (firm_of.get(effect["measure"]), effect["resource"])
         for column, base in (("demand_change", "demand"), ("generation_change", "generation")):
             baseline = float(baselines[base].get(node, 0.0))
@@ -174,7 +174,7 @@ def check_units(scenario) -> list[Problem]:
         except UnitError as exc:
             problems.append(Problem(scenario.sources["resources"], str(exc), row=int(row), column="unit"))
     hours = scenario.settings.hours_per_year
-    for row, link in _rows(scenario, "links", ("resource", "capacity_unit")):
+    for row, link in rows_of(scenario, "links", ("resource", "capacity_unit")):
         if link["resource"] not in resources:
             continue  # reported by check_references
         resource = resources[link["resource"]]
@@ -186,18 +186,20 @@ def check_units(scenario) -> list[Problem]:
 
 
 def check_requires(scenario) -> list[Problem]:
-    """``requires`` names existing measures or links, and forms no cycle."""
+    """``requires`` names other existing measures or links, and forms no cycle."""
     problems = []
     funded = set(scenario.measures["id"]) | set(scenario.links["id"])
     graph: dict[str, list[str]] = {}
     where: dict[str, tuple[str, int]] = {}
     for name in ("measures", "links"):
-        for row, item in _rows(scenario, name, ("id", "requires")):
+        for row, item in rows_of(scenario, name, ("id", "requires")):
             needs = split_ids(item["requires"])
             for need in needs:
-                if need not in funded:
-                    problems.append(Problem(scenario.sources[name], f"requires unknown item '{need}'", row=int(row), column="requires"))
-            graph[item["id"]] = [n for n in needs if n in funded]
+                if need == item["id"]:
+                    problems.append(Problem(scenario.sources[name], f"'{need}' requires itself", row=int(row), column="requires"))
+                elif need not in funded:
+                    problems.append(Problem(scenario.sources[name], f"requires unknown item '{need}'{did_you_mean(need, funded)}", row=int(row), column="requires"))
+            graph[item["id"]] = [n for n in needs if n in funded and n != item["id"]]
             where[item["id"]] = (scenario.sources[name], int(row))
     for cycle in _cycles(graph):
         source, row = where[cycle[0]]
@@ -229,6 +231,69 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return found
 
 
+def check_links(scenario) -> list[Problem]:
+    """A link joins two different firms, and runs at most the hours of the scenario's year."""
+    problems = []
+    hours = scenario.settings.hours_per_year
+    for row, link in rows_of(scenario, "links", ("source", "sink", "operating_hours")):
+        if link["source"] == link["sink"]:
+            problems.append(Problem(scenario.sources["links"], f"source and sink are both '{link['sink']}'; a link joins two firms", row=int(row), column="sink"))
+        if link["operating_hours"] > hours:
+            problems.append(Problem(scenario.sources["links"], f"{link['operating_hours']:g} h is more than the year has; allowed: (0, {hours:g}] (hours_per_year)", row=int(row), column="operating_hours"))
+    for row, tier in rows_of(scenario, "link_tiers", ("tier",)):
+        if KEY_SEPARATOR in str(tier["tier"]) or "." in str(tier["tier"]):
+            problems.append(Problem(scenario.sources["link_tiers"], f"tier '{tier['tier']}' must not contain ':' or '.'", row=int(row), column="tier"))
+    return problems
+
+
+def check_annualised_capex(scenario) -> list[Problem]:
+    """Capex spread over its lifetime stays a number the solver accepts (a lifetime of
+    minutes turns any capex into an astronomical annual cost)."""
+    problems = []
+    rate = scenario.settings.discount_rate
+    crf: dict[str, float] = {}
+    for name in ("measures", "links"):
+        for row, item in rows_of(scenario, name, ("id", "capex", "lifetime_years", "existing")):
+            lifetime = item["lifetime_years"]
+            if item["existing"] or math.isnan(lifetime) or lifetime <= 0:
+                continue  # sunk capex, or reported by check_lifetimes / check_bounds
+            crf[item["id"]] = _recovery_factor(rate, lifetime)
+            annual = item["capex"] * crf[item["id"]]
+            if not annual < SOLVER_LARGEST_VALUE:
+                problems.append(Problem(scenario.sources[name], f"a lifetime of {lifetime:g} years makes the annual capex {annual:g}, too large for the solver (>= 1e15)", row=int(row), column="lifetime_years"))
+    for row, tier in rows_of(scenario, "link_tiers", ("link", "capex")):
+        annual = tier["capex"] * crf.get(tier["link"], 0.0)
+        if not annual < SOLVER_LARGEST_VALUE:
+            problems.append(Problem(scenario.sources["link_tiers"], f"over its link's lifetime the annual capex is {annual:g}, too large for the solver (>= 1e15)", row=int(row), column="capex"))
+    return problems
+
+
+def _recovery_factor(rate: float, years: float) -> float:
+    """Capital recovery factor, ``inf`` where it overflows a float."""
+    from eipopt.model.data import capital_recovery_factor  # data imports this module
+
+    try:
+        return capital_recovery_factor(rate, years)
+    except (OverflowError, ZeroDivisionError):
+        return math.inf
+
+
+def check_budget_use(scenario) -> list[Problem]:
+    """An existing item draws nothing from any budget, so a ``budget_use`` row for it is a mistake
+    (and would replace the budget's capex draws by rows that draw nothing)."""
+    existing = {
+        item
+        for name in ("measures", "links")
+        for item, is_existing in zip(scenario.tables[name]["id"], scenario.tables[name]["existing"], strict=True)
+        if is_existing
+    }
+    return [
+        Problem(scenario.sources["budget_use"], f"'{use['item']}' is existing (capex sunk): it draws nothing from a budget", row=int(row), column="item")
+        for row, use in rows_of(scenario, "budget_use", ("item",))
+        if use["item"] in existing
+    ]
+
+
 CHECKS: tuple[Callable, ...] = (
     check_unique_keys,
     check_references,
@@ -239,6 +304,9 @@ CHECKS: tuple[Callable, ...] = (
     check_categories,
     check_units,
     check_requires,
+    check_links,
+    check_annualised_capex,
+    check_budget_use,
 )
 
 
@@ -248,3 +316,10 @@ def validate(scenario) -> list[Problem]:
     for check in CHECKS:
         problems += check(scenario)
     return problems
+
+
+def warnings(scenario) -> list[Problem]:
+    """Legal but suspicious values of a valid scenario (see :mod:`eipopt.model.suspicious`)."""
+    from eipopt.model.suspicious import WARNINGS
+
+    return [warning for check in WARNINGS for warning in check(scenario)]

@@ -62,9 +62,9 @@ def _duplicate_first_row(table: str):
 
 MEASURES = "id,firm,name,capex,lifetime_years,requires\nm_a,gas_plant,heat recovery,100,10,m_b\nm_b,gas_plant,controls,100,10,m_a\n"
 
-# (defect, edit, file, row, column, message fragment)
+# (defect, edit, file, row, column, message fragment); a missing column is located at the header (row 1)
 BROKEN = [
-    ("missing required column", _drop_column("links", "capacity"), "links.csv", None, "capacity", "required column 'capacity' is missing"),
+    ("missing required column", _drop_column("links", "capacity"), "links.csv", 1, "capacity", "required column 'capacity' is missing"),
     ("link to unknown firm", _set("links", 2, "sink", "nowhere"), "links.csv", 2, "sink", "unknown firm 'nowhere'"),
     ("effect for unknown measure", _write("measure_effects", "measure,resource,demand_change\nghost,electricity,-5\n"), "measure_effects.csv", 2, "measure", "unknown measure 'ghost'"),
     ("effect for unknown resource", lambda f: (_write("measures", "id,firm\nm1,gas_plant\n")(f), _write("measure_effects", "measure,resource,demand_change\nm1,steam,-5\n")(f)), "measure_effects.csv", 2, "resource", "unknown resource 'steam'"),
@@ -75,12 +75,12 @@ BROKEN = [
     ("non-positive lifetime", _set("links", 2, "lifetime_years", "0"), "links.csv", 2, "lifetime_years", "must be > 0"),
     ("non-numeric value", _set("flows", 3, "sell_limit", "lots"), "flows.csv", 3, "sell_limit", "'lots' is not a number"),
     ("unknown unit", _set("links", 2, "capacity_unit", "Nm3/fortnightly"), "links.csv", 2, "capacity_unit", "unknown unit"),
-    ("unknown objective", _yaml("objective: cost", "objective: cheapest"), "scenario.yaml", None, "objective", "unknown objective 'cheapest'"),
+    ("unknown objective", _yaml("objective: cost", "objective: cheapest"), "scenario.yaml", 10, "objective", "unknown objective 'cheapest'"),
     ("requires cycle", _write("measures", MEASURES), "measures.csv", 2, "requires", "requires forms a cycle: m_a -> m_b -> m_a"),
     ("lifetime missing where capex > 0", _set("links", 2, "lifetime_years", ""), "links.csv", 2, "lifetime_years", "lifetime_years is required"),
     ("measure cuts demand below zero", lambda f: (_write("measures", "id,firm\nm1,gas_plant\n")(f), _write("measure_effects", "measure,resource,demand_change\nm1,electricity,-5\n")(f)), "measure_effects.csv", 2, "demand_change", "cuts gas_plant's demand of electricity (0) below zero by 5"),
     ("value too large for the solver", _set("link_tiers", 2, "capex", "1e15"), "link_tiers.csv", 2, "capex", "too large for the solver"),
-    ("unknown settings key", _yaml("carbon_price: 0", "carbon_prize: 0"), "scenario.yaml", None, "carbon_prize", "unknown key"),
+    ("unknown settings key", _yaml("carbon_price: 0", "carbon_prize: 0"), "scenario.yaml", 11, "carbon_prize", "unknown key (did you mean 'carbon_price'?)"),
 ]
 
 

@@ -237,6 +237,16 @@ class Park:
         rows["flows"] = list(self._flows.values())
         return {name: r for name, r in rows.items() if r or TABLES[name].required_table}
 
+    def extra_columns(self) -> dict[str, list[str]]:
+        """Columns of our own per table (``role``, ``route_km`` ...), in first-use order: the
+        scenario's ``extra_columns`` in scenario.yaml must declare exactly these."""
+        declared = {}
+        for name, rows in self.tables().items():
+            extras = [k for row in rows for k in row if k not in TABLES[name].column_index]
+            if extras:
+                declared[name] = list(dict.fromkeys(extras))
+        return declared
+
     def write(self, folder: Path) -> list[Path]:
         """Write one CSV per table in a fixed format.
 
@@ -248,8 +258,7 @@ class Park:
         for name, rows in self.tables().items():
             used = {k for row in rows for k, v in row.items() if v is not None}
             columns = [c.name for c in TABLES[name].columns if c.required or c.name in used]
-            extras = [k for row in rows for k in row if k not in TABLES[name].column_index]
-            columns += list(dict.fromkeys(extras))
+            columns += self.extra_columns().get(name, [])
             path = folder / TABLES[name].file_name
             with path.open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle, lineterminator="\n")
