@@ -178,6 +178,8 @@ def check_units(scenario) -> list[Problem]:
         if link["resource"] not in resources:
             continue  # reported by check_references
         resource = resources[link["resource"]]
+        if resource["density_kg_per_m3"] <= 0:
+            continue  # reported by check_bounds; a conversion would divide by it
         try:
             annual_amount(1.0, link["capacity_unit"], resource["unit"], hours, resource["density_kg_per_m3"])
         except UnitError as exc:

@@ -116,3 +116,62 @@ def test_scenario_solver_reuses_the_built_model(scenario):
     assert solver.rebuilds == 1
     solver.solve(scenario.with_overrides({"flows.gas_plant:liquid_co2.sell_limit": ""}))  # limit removed: structure changes
     assert solver.rebuilds == 2
+
+
+def test_every_bad_override_is_reported_at_once(scenario):
+    """Unknown keys, columns, rows and out-of-range values: four overrides, four problems, each at its key."""
+    with pytest.raises(ScenarioError) as caught:
+        scenario.with_overrides({
+            "carbon_prize": "1",
+            "links.co2_offgas_to_liquid.capacty": "5",
+            "discount_rate": "2",
+            "links.co2_offgas_to_liquid.capacity": "-1",
+        })
+    located = {(p.file, p.column) for p in caught.value.problems}
+    assert located == {
+        ("override", "carbon_prize"),
+        ("override", "links.co2_offgas_to_liquid.capacty"),
+        ("override", "discount_rate"),
+        ("override", "links.co2_offgas_to_liquid.capacity"),
+    }
+    assert "did you mean 'carbon_price'?" in str(caught.value)
+    assert "did you mean 'capacity'?" in str(caught.value)
+
+
+def test_cli_reports_malformed_repeated_and_unknown_sets_together():
+    from tests.input_copies import assert_refused, run
+
+    result = run("validate", "scenarios/khanh_phu", "--set", "nonsense", "--set", "carbon_price=1", "--set", "carbon_price=2",
+                 "--set", "solver.threads=0", "--set", "links.nowhere.capacity=1")
+    assert_refused(
+        result,
+        "'nonsense' is not KEY=VALUE",
+        "'carbon_price' is set twice",
+        "column 'solver.threads': 0 is out of range; allowed: [1, 1024]",
+        "no row 'nowhere' in links",
+    )
+
+
+def test_formula_like_names_round_trip_through_a_folder(tmp_path):
+    """Ids and names starting with =, -, @ and + are written with a protecting apostrophe and read back unchanged;
+    numbers (a negative opex change) are never touched."""
+    from tests.tiny import ELECTRICITY, make_scenario
+
+    risky = make_scenario(
+        resources=[{**ELECTRICITY, "id": "=elec", "name": "@grid"}],
+        firms=[{"id": "-F", "name": "+plant", "sector": "=HYPERLINK(\"http://x\")"}],
+        flows=[{"firm": "-F", "resource": "=elec", "demand": 100}],
+        measures=[{"id": "@m", "firm": "-F", "name": "-10% power", "opex_change": -5}],
+    )
+    folder = write_scenario(risky, tmp_path / "risky")
+    text = (folder / "firms.csv").read_text()
+    for protected in ("'-F", "'+plant", "'=HYPERLINK"):
+        assert protected in text
+    measures = (folder / "measures.csv").read_text()
+    assert "'-10% power" in measures
+    assert ",-5," in measures
+    again = load_scenario(folder)
+    for name, table in risky.tables.items():
+        pd.testing.assert_frame_equal(again.tables[name], table, check_dtype=False)
+    copy = load_scenario(write_scenario(again, tmp_path / "again"))
+    assert copy.firms.equals(risky.firms)
