@@ -165,6 +165,14 @@ def add_budgets(m: pyo.ConcreteModel, d: ModelData, elastic: bool = False) -> No
     .. math:: \\sum_i a_{bi} \\, decision_i \\le L_b
 
     where a_bi is the item's capex (by ``applies_to``) or its ``budget_use`` amount.
+    A budget named in ``budget_use`` draws only its rows there; any other budget
+    draws the capex of the new items it applies to. By item state:
+
+    - existing: never draws (capex sunk); a ``budget_use`` row for it is invalid input;
+    - ``allowed`` false or forbidden for a solve (``forbid=``): never funded, so draws nothing;
+    - forced for a solve (``force=``): funded, so draws like any funded new item
+      (forced items beyond a limit make the solve infeasible);
+    - a tier: a new item even on an existing link, drawing its own capex.
     """
     if not d.sets["limited_budgets"]:
         return
