@@ -108,6 +108,8 @@ def _read_csv(file: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     with formula-neutralised text restored (:func:`eipopt.cell_safety.restore`)."""
     if (too_large := _too_large(file, MAX_FILE_BYTES)) is not None:
         return None, [too_large]
+    if _more_lines_than(file, MAX_ROWS + 1):
+        return None, [Problem(str(file), f"more than {MAX_ROWS:,} rows; split the park or aggregate rows")]
     header: list[str] | None = None
     header_line = 1
     rows: list[list[str]] = []
@@ -134,6 +136,17 @@ def _read_csv(file: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     if header is None:
         return None, [Problem(str(file), "empty file: a table needs at least its header line")]
     return _frame(header, header_line, rows, lines), []
+
+
+def _more_lines_than(file: Path, limit: int) -> bool:
+    """Whether ``file`` has more than ``limit`` lines, counted in 1 MB chunks (constant memory)."""
+    lines = 0
+    with file.open("rb") as handle:
+        while chunk := handle.read(2**20):
+            lines += chunk.count(b"\n")
+            if lines > limit:
+                return True
+    return False
 
 
 def _frame(header: list[str], header_row: int, rows: list[list[str]], numbers: list[int]) -> pd.DataFrame:
