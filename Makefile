@@ -33,7 +33,7 @@ bench-sweep: setup   # build once and re-solve vs rebuild per case (a few minute
 	$(BIN)/python benchmarks/sweep_reuse.py
 
 docs: setup
-	$(BIN)/eipopt schema > docs/scenario-format.md
+	$(BIN)/python -m eipopt.docs
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

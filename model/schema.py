@@ -25,8 +25,8 @@ KEY_SEPARATOR = ":"
 #: are refused (a blank cell is the way to say "no value" or "the default").
 MISSING_MARKERS = frozenset({"nan", "none", "null", "n/a", "na", "#n/a", "-", "inf", "-inf", "infinity"})
 
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f", ""}
+TRUE_TEXTS = {"true", "1", "yes", "y", "t"}
+FALSE_TEXTS = {"false", "0", "no", "n", "f", ""}
 
 
 @dataclass(frozen=True)
@@ -233,9 +233,9 @@ def _coerce_cell(column: Column, text: str) -> tuple[object, str | None]:
         return (text if text else column.default if column.default is not None else ""), None
     if column.dtype == "bool":
         low = text.lower()
-        if low in _TRUE:
+        if low in TRUE_TEXTS:
             return True, None
-        if low in _FALSE:
+        if low in FALSE_TEXTS:
             return (bool(column.default) if low == "" else False), None
         return None, f"'{text}' is not true/false"
     if text == "":
