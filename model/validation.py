@@ -167,7 +167,9 @@ def check_categories(scenario) -> list[Problem]:
 def check_units(scenario) -> list[Problem]:
     """Resource units parse, and every link capacity converts to its resource's unit."""
     problems = []
-    resources = scenario.resources.set_index("id").to_dict("index")
+    resources: dict[str, dict] = {}
+    for _, resource in rows_of(scenario, "resources", ("id", "unit", "density_kg_per_m3")):
+        resources.setdefault(resource["id"], resource)  # a duplicated id is reported by check_unique_keys
     for row, unit in scenario.resources["unit"].items():
         try:
             parse_unit(unit)
