@@ -61,9 +61,22 @@ def warn_requires_ruled_out(scenario) -> list[Problem]:
     return warnings
 
 
+def warn_tiers_that_cannot_help(scenario) -> list[Problem]:
+    """A tier that adds no capacity, or whose link is ruled out (allowed=false), is never of use."""
+    ruled_out = {link for link, allowed in zip(scenario.links["id"], scenario.links["allowed"], strict=True) if not allowed}
+    warnings = []
+    for row, tier in rows_of(scenario, "link_tiers", ("link", "capacity_added", "allowed")):
+        if tier["capacity_added"] == 0:
+            warnings.append(Problem(scenario.sources["link_tiers"], "adds no capacity", row=int(row), column="capacity_added"))
+        elif tier["link"] in ruled_out and tier["allowed"]:
+            warnings.append(Problem(scenario.sources["link_tiers"], f"link '{tier['link']}' is ruled out (allowed=false): the tier can never be built", row=int(row), column="link"))
+    return warnings
+
+
 WARNINGS: tuple[Callable, ...] = (
     warn_negative_carbon_price,
     warn_short_tons,
     warn_links_that_carry_nothing,
     warn_requires_ruled_out,
+    warn_tiers_that_cannot_help,
 )

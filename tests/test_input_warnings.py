@@ -57,3 +57,16 @@ def test_shipped_scenarios_have_no_warnings():
 
     for folder in sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yaml").is_file()):
         assert load_scenario(folder).warnings == (), folder.name
+
+
+@pytest.mark.parametrize(("tier", "link", "column", "message"), [
+    ({"capacity_added": 0}, {}, "capacity_added", "adds no capacity"),
+    ({}, {"allowed": "false"}, "link", "the tier can never be built"),
+])
+def test_tiers_that_cannot_help_are_warned(tier, link, column, message):
+    from tests.tiny import waste_to_feed
+
+    scenario = waste_to_feed(link=link, link_tiers=[{"link": "L", "tier": "t1", "capacity_added": 10, "capex": 100, **tier}])
+    tier_warnings = [w for w in scenario.warnings if w.file == "link_tiers.csv"]
+    assert [(w.row, w.column) for w in tier_warnings] == [(2, column)]
+    assert message in tier_warnings[0].message

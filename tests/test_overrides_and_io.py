@@ -175,3 +175,13 @@ def test_formula_like_names_round_trip_through_a_folder(tmp_path):
         pd.testing.assert_frame_equal(again.tables[name], table, check_dtype=False)
     copy = load_scenario(write_scenario(again, tmp_path / "again"))
     assert copy.firms.equals(risky.firms)
+
+
+def test_declared_extra_columns_survive_folder_workbook_folder(tmp_path):
+    """Amata's rank, ease and benefit (declared in its scenario.yaml) are written and read back by convert."""
+    amata = load_scenario("scenarios/amata")
+    book = load_scenario(write_scenario(amata, tmp_path / "amata.xlsx"))
+    folder = load_scenario(write_scenario(book, tmp_path / "amata"))
+    assert folder.settings.extra_columns == amata.settings.extra_columns
+    for column in ("rank", "ease", "benefit"):
+        assert folder.links[column].tolist() == amata.links[column].tolist()
