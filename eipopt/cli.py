@@ -109,10 +109,11 @@ def solve(path, objective, overrides, out, as_json, time_limit, mip_gap, threads
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Validate with these overrides applied.")
 def validate(path, overrides) -> None:
-    """Check the scenario at PATH and report every problem (exit 2 if any)."""
+    """Check the scenario at PATH and report every problem (exit 2 if any) and warning (stderr)."""
     scenario = _load(path, overrides, as_json=False)
     counts = ", ".join(f"{len(df)} {name}" for name, df in scenario.tables.items() if len(df))
-    click.echo(f"{scenario.name}: valid ({counts})")
+    warned = f"; {len(scenario.warnings)} warning(s) on stderr" if scenario.warnings else ""
+    click.echo(f"{scenario.name}: valid ({counts}){warned}")
 
 
 @main.command()

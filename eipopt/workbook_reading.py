@@ -79,7 +79,7 @@ def read_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     formulas: dict[str, dict[tuple[int, int], str]] = {}
     try:
         for sheet in book.worksheets:
-            if sheet.title.strip().lower() == README_SHEET:
+            if sheet.title.lower() == README_SHEET:
                 continue
             label = f"{path}[{sheet.title}]"
             if sheet.title not in known:

@@ -221,3 +221,12 @@ def test_workbook_with_readme_and_number_cells_loads_as_the_folder(tmp_path):
     for name, frame in folder.tables.items():
         assert book.tables[name].equals(frame), name
     assert book.settings == folder.settings
+
+
+@pytest.mark.parametrize(("fmt", "where"), [("csv", r"scenario\.yaml, row 13"), ("xlsx", r"\[budgets\], row 2")])
+def test_bad_budget_limit_names_its_line_or_budgets_row(tmp_path, fmt, where):
+    """Khanh Phu's budget 'investment' is the first entry: its limit is line 13 of the YAML as yaml.safe_dump writes it, row 2 of the budgets sheet."""
+    scenario = broken(lambda s: s.settings["budgets"][0].__setitem__("limit", -1))
+    result = run("validate", write(scenario, tmp_path, fmt))
+    assert_refused(result, "-1 is out of range; allowed: [0, inf)")
+    assert re.search(where + r", column 'budgets\.investment\.limit'", result.output), result.output
