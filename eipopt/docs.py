@@ -66,6 +66,8 @@ def input_rules_markdown() -> str:
         " in a spreadsheet since); a formula with a saved value is read as that value.",
         "- The same `--set` key twice, or a `--set` that is not `KEY=VALUE`.",
         "",
+        f"scenario.yaml keys (a workbook's `scenario` sheet: one dotted key a row; budgets in the `budgets` sheet): {', '.join(f'`{k}`' for k in settings.settings_keys())}.",
+        "",
         "## Refused: sizes",
         "",
         f"- A CSV file or workbook larger than {io.MAX_FILE_BYTES // 2**20} MB, a scenario.yaml larger than {io.MAX_SETTINGS_BYTES // 2**20} MB.",

@@ -100,10 +100,11 @@ def _load_folder(folder: Path) -> Scenario:
 def _build(settings, settings_read, raw_tables, sources, positions: KeyPositions, settings_label: str, problems: list[Problem]) -> Scenario:
     """Build the scenario; settings problems and warnings are located at the file or sheet and
     line or row of their key; reading problems are reported with all the others."""
+    unread = {p.file for p in problems}  # a file that could not be read is not also "missing"
     try:
         scenario = Scenario.from_raw(settings, raw_tables, sources)
     except ScenarioError as error:
-        found = [p for p in error.problems if settings_read or p.file != SETTINGS_FILE]
+        found = [p for p in error.problems if (settings_read or p.file != SETTINGS_FILE) and p.file not in unread]
         raise ScenarioError(problems + [_located(p, positions, settings_label) for p in found]) from None
     if problems:
         raise ScenarioError(problems)
