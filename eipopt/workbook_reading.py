@@ -27,15 +27,24 @@ README_SHEET = "readme"
 KeyPositions = dict[str, tuple[str, int]]
 
 
-def settings_rows(sheet: pd.DataFrame, label: str, settings: dict, positions: KeyPositions) -> list[Problem]:
+def _headers(sheet: pd.DataFrame, label: str, allowed: list[str]) -> tuple[list[str], list[Problem]]:
+    """The sheet's normalised headers, and a problem for each unknown or duplicated one."""
     header_row = sheet.attrs["header_row"]
     headers = [normalise_header(c) for c in sheet.columns]
-    problems = [
-        Problem(label, f"unknown column{did_you_mean(h, ['key', 'value'])}; this sheet has the columns key and value", row=header_row, column=h)
-        for h in headers if h and h not in ("key", "value")
-    ]
-    if not {"key", "value"} <= set(headers):
-        return problems + [Problem(label, "needs the columns 'key' and 'value'", row=header_row)]
+    problems = []
+    for position, header in enumerate(headers):
+        if header and header not in allowed:
+            problems.append(Problem(label, f"unknown column{did_you_mean(header, allowed)}; this sheet has the columns {', '.join(allowed)}", row=header_row, column=header))
+        elif header and header in headers[:position]:
+            problems.append(Problem(label, "duplicated column", row=header_row, column=header))
+    return headers, problems
+
+
+def settings_rows(sheet: pd.DataFrame, label: str, settings: dict, positions: KeyPositions) -> list[Problem]:
+    """Apply the ``key | value`` rows to ``settings``, noting each key's row in ``positions``."""
+    headers, problems = _headers(sheet, label, ["key", "value"])
+    if problems or not {"key", "value"} <= set(headers):
+        return problems + ([] if problems else [Problem(label, "needs the columns 'key' and 'value'", row=sheet.attrs["header_row"])])
     sheet = sheet.set_axis(headers, axis=1)
     for row, key, value in zip(sheet.index, sheet["key"], sheet["value"], strict=True):
         key = key.strip()
@@ -50,15 +59,13 @@ def settings_rows(sheet: pd.DataFrame, label: str, settings: dict, positions: Ke
 
 
 def budget_rows(sheet: pd.DataFrame, label: str, settings: dict, positions: KeyPositions) -> list[Problem]:
-    header_row = sheet.attrs["header_row"]
-    headers = [normalise_header(c) for c in sheet.columns]
-    problems = [
-        Problem(label, f"unknown column{did_you_mean(h, BUDGET_KEYS)}; budgets have the columns {', '.join(BUDGET_KEYS)}", row=header_row, column=h)
-        for h in headers if h and h not in BUDGET_KEYS
-    ]
+    """Set ``settings["budgets"]`` from one budget a row, noting each budget's row in ``positions``."""
+    headers, problems = _headers(sheet, label, list(BUDGET_KEYS))
+    if problems:
+        return problems
     budgets = []
     for row, cells in zip(sheet.index, sheet.itertuples(index=False), strict=True):
-        entry = {h: v for h, v in zip(headers, cells, strict=True) if h in BUDGET_KEYS and v.strip()}
+        entry = {h: v for h, v in zip(headers, cells, strict=True) if h and v.strip()}
         budgets.append(entry)
         positions[f"budgets.{entry.get('id', '')}"] = (label, row)
         positions[f"budgets[{len(budgets) - 1}]"] = (label, row)
