@@ -1,10 +1,11 @@
 """Random damage to shipped scenarios: refused with a located message, or read as written and solved.
 
 Hypothesis mutates one thing of a small shipped park (a cell, a header, a row,
-a table's file or sheet name), writes it as a CSV folder or a workbook and runs
+a table's file or sheet name, a number setting), writes it as a CSV folder or a workbook and runs
 the command line. Either the input is refused (exit 2, every problem naming the
 file or sheet), or it is accepted, and then: the mutated cell holds exactly
-what was written (recomputed here from the text, not by the loader), a renamed
+what was written (recomputed here from the text, not by the loader), so does a
+number setting, a renamed
 header is one the table really has, and the solution's balances, capacities,
 limits and budgets recompute from the tables (tests.test_balances). Never a
 traceback. Seeded and bounded (derandomize, 60 examples).
@@ -24,6 +25,7 @@ from tests.test_balances import check_solution
 
 PARKS = ("khanh_phu", "brvt_pilot", "tra_noc")
 CELL_TEXTS = ("", " ", "0", "-1", "1.5", "1e20", "7", "abc", "N/A", "nan", "None", "null", "true", "no", "=1+1", "-", "t/h", "kW", "fertilizer_plant")
+NUMBER_SETTINGS = ("discount_rate", "hours_per_year", "carbon_price", "solver.time_limit", "solver.mip_gap", "solver.threads", "constraints.min_symbiosis_links")
 TRUE_TEXTS = {"true", "1", "yes", "y", "t"}
 FALSE_TEXTS = {"false", "0", "no", "n", "f"}
 
@@ -49,7 +51,16 @@ def _same(a: object, b: object) -> bool:
 
 def _mutate(data, scenario: Copy) -> tuple[str, tuple]:
     """Apply one random mutation; return its kind and what is needed to judge the outcome."""
-    kind = data.draw(st.sampled_from(("cell", "header", "row", "table")))
+    kind = data.draw(st.sampled_from(("cell", "header", "row", "table", "setting")))
+    if kind == "setting":
+        key = data.draw(st.sampled_from(NUMBER_SETTINGS))
+        text = data.draw(st.sampled_from(CELL_TEXTS))
+        section, _, inner = key.partition(".")
+        if inner:
+            scenario.settings.setdefault(section, {})[inner] = text
+        else:
+            scenario.settings[key] = text
+        return kind, (key, text)
     table = data.draw(st.sampled_from(sorted(scenario.tables)))
     rows = scenario.tables[table]
     if kind == "cell" and len(rows) > 1:
@@ -105,6 +116,12 @@ def test_mutated_scenario_is_refused_with_a_location_or_read_as_written(tmp_path
     elif kind == "header":
         table, old, new = detail
         assert new.strip().lower() in (old, *TABLES[table].column_index), f"{table}: '{new}' read for '{old}'"
+    elif kind == "setting":
+        key, text = detail
+        section, _, inner = key.partition(".")
+        value = getattr(getattr(loaded.settings, section), inner) if inner else getattr(loaded.settings, key)
+        if text.strip().lower() not in ("", "none", "null"):  # an empty setting takes its default
+            assert value == float(text), (key, text, value)
     elif kind == "table":
         raise AssertionError(f"table {detail[0]} renamed to {detail[1]} was accepted")
     outcome = eipopt.solve(loaded)
