@@ -167,6 +167,23 @@ def test_formula_without_a_saved_value_names_sheet_row_and_column(tmp_path):
     assert_refused(run("validate", write(scenario, tmp_path, "xlsx")), "[links], row 2, column 'capacity': formula '=3000*2' has no saved value")
 
 
+def test_formula_with_a_saved_value_is_read_as_that_value(tmp_path):
+    """A spreadsheet saves a formula's last value beside it (<v>): that value is what the model reads."""
+    import zipfile
+
+    scenario = shipped()
+    scenario.formulas[("links", 2, "capacity")] = "=3000*2"
+    path = write(scenario, tmp_path, "xlsx")
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, content.replace(b"<f>3000*2</f><v />", b"<f>3000*2</f><v>6000</v>"))
+    from eipopt import load_scenario
+
+    assert load_scenario(saved).links.loc[2, "capacity"] == 6000
+
+
 def test_blank_rows_in_a_sheet_keep_the_row_numbers_excel_shows(tmp_path):
     """Two blank rows above the data: the bad cell of the second flow is in spreadsheet row 5."""
     scenario = shipped()
