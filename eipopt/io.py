@@ -16,6 +16,7 @@ import yaml
 from eipopt.model import Problem, Scenario, ScenarioError
 from eipopt.model.schema import TABLES
 from eipopt.model.settings import SETTINGS_FILE, override_settings
+from eipopt.scenario_workbook import write_scenario_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _SETTINGS_SHEET = "scenario"
@@ -125,15 +126,7 @@ def write_scenario(scenario: Scenario, path: str | Path) -> Path:
     tables = scenario.raw_tables()
     settings = scenario.settings.to_dict()
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        budgets = settings.pop("budgets")
-        rows = [(k, v) for k, v in _flatten(settings)]
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            pd.DataFrame(rows, columns=["key", "value"]).to_excel(writer, sheet_name=_SETTINGS_SHEET, index=False)
-            pd.DataFrame(budgets, columns=["id", "limit", "applies_to"]).to_excel(writer, sheet_name=_BUDGETS_SHEET, index=False)
-            for name, df in tables.items():
-                df.to_excel(writer, sheet_name=name, index=False)
-        return path
+        return write_scenario_workbook(scenario, path)
     path.mkdir(parents=True, exist_ok=True)
     (path / SETTINGS_FILE).write_text(yaml.safe_dump(_drop_none(settings), sort_keys=False, allow_unicode=True), encoding="utf-8")
     for name, df in tables.items():
