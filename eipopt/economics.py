@@ -5,7 +5,7 @@ Computed in the reporting layer from a :class:`~eipopt.result.Result` and its
 measure on its own, its effects valued at the scenario's market prices, as a
 funder would read a project sheet. The optimum can value a measure differently
 (a link may already use the by-product it saves, a group partner may be
-better); the ``status`` and ``why_not_funded`` columns say what the optimum did.
+better); the ``decision`` and ``why_not_funded`` columns say what the optimum did.
 
 Definitions, per measure k with effects Δd_kr (demand change) and Δg_kr
 (generation change) on resources r:
@@ -51,7 +51,7 @@ STATUS_EXISTING = "existing"
 STATUS_REJECTED = "not funded"
 
 ECONOMICS_COLUMNS = [
-    "id", "name", "firm", "firm_name", "category", "status", "capex", "annualised_capex",
+    "id", "name", "firm", "firm_name", "category", "decision", "capex", "annualised_capex",
     "annual_saving", "net_annual_benefit", "simple_payback_years", "co2_avoided", "cost_per_tonne",
     "why_not_funded",
 ]
@@ -89,7 +89,7 @@ def measure_economics(result: Result, scenario: Scenario) -> pd.DataFrame:
             "firm": measure["firm"],
             "firm_name": firm_names.get(measure["firm"], ""),
             "category": measure["category"],
-            "status": status,
+            "decision": status,
             "capex": capex,
             "annualised_capex": annualised,
             "annual_saving": annual_saving,

@@ -168,7 +168,8 @@ COLUMNS: dict[str, ColumnLabel] = {
     "applies_to": ColumnLabel("applies to", "text"),
     "quantity": ColumnLabel("quantity", "text"),
     "component": ColumnLabel("component", "text"),
-    "status": ColumnLabel("decision", "text"),
+    "status": ColumnLabel("solver status", "text"),
+    "decision": ColumnLabel("decision", "text"),
     "why_not_funded": ColumnLabel("why not funded", "text"),
     "capacity_entered": ColumnLabel("capacity as entered", "text"),
     # flags
@@ -210,6 +211,20 @@ COLUMNS: dict[str, ColumnLabel] = {
     "dispose": ColumnLabel("disposed of", "amount"),
     "utilisation": ColumnLabel("utilisation", "share"),
     "value": ColumnLabel("plan", "amount"),
+    # analyses
+    "point": ColumnLabel("point", "count"),
+    "rank": ColumnLabel("rank", "count"),
+    "total_cost": ColumnLabel("annual cost", "money_yr"),
+    "total_co2": ColumnLabel("annual CO2e", "co2_yr"),
+    "capex_total": ColumnLabel("new investment", "money"),
+    "cost_savings": ColumnLabel("annual savings", "money_yr"),
+    "co2_reduction": ColumnLabel("CO2e reduction", "co2_yr"),
+    "n_measures_funded": ColumnLabel("measures funded", "count"),
+    "n_links_built": ColumnLabel("links built", "count"),
+    "change": ColumnLabel("change from the previous point", "text"),
+    "delta_cost": ColumnLabel("annual cost saved (optimum without it: cost higher by)", "money_yr"),
+    "delta_co2": ColumnLabel("CO2e avoided (optimum without it: CO2e higher by)", "co2_yr"),
+    "budget_used": ColumnLabel("used", "money"),
 }
 
 
@@ -247,3 +262,34 @@ def table_money_scale(frame: pd.DataFrame, currency: str) -> MoneyScale:
     columns = [c for c in frame.columns if column_label(c).kind in ("money", "money_yr")]
     values = pd.concat([pd.to_numeric(frame[c], errors="coerce") for c in columns]) if columns else []
     return money_scale(list(values), currency)
+
+
+def formatted_frame(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """``frame`` as text for people: readable headers with units, money in one scale, amounts with separators.
+
+    Used for HTML and app tables; the workbook keeps typed cells instead.
+    """
+    scale = table_money_scale(frame, currency)
+    out = {}
+    for column in frame.columns:
+        label = column_label(column)
+        values = frame[column]
+        if label.kind in ("money", "money_yr"):
+            out[header(column, scale)] = [number(scale.scaled(v)) if not _missing(v) else "-" for v in values]
+        elif label.kind == "money_per_t":
+            per_t = money_scale(values, currency)
+            out[header(column, per_t)] = [number(per_t.scaled(v)) if not _missing(v) else "-" for v in values]
+        elif label.kind in ("amount", "co2_yr", "years", "count"):
+            out[header(column, scale)] = [number(v) for v in values]
+        elif label.kind == "share":
+            out[header(column, scale)] = [share(v) for v in values]
+        elif label.kind == "bool":
+            out[header(column, scale)] = ["yes" if bool(v) else "no" for v in values]
+        else:
+            out[header(column, scale)] = ["" if _missing(v) else str(v) for v in values]
+    return pd.DataFrame(out, index=frame.index)
+
+
+def is_numeric_kind(column: str) -> bool:
+    """Whether a result column holds numbers (right-aligned in tables)."""
+    return column_label(column).kind not in ("text", "bool")
