@@ -84,7 +84,7 @@ def solve(path, objective, overrides, out, as_json, time_limit, mip_gap, threads
     else:
         from eipopt.report import print_result
 
-        print_result(result)
+        print_result(result, scenario)
         if out:
             click.echo(f"results written to {out}")
     sys.exit(result.exit_code)

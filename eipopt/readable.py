@@ -158,6 +158,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "sink_resource": ColumnLabel("arrives as", "text"),
     "unit": ColumnLabel("unit", "text"),
     "delivered_unit": ColumnLabel("delivered unit", "text"),
+    "annual_unit": ColumnLabel("unit of the amounts", "text"),
     "category": ColumnLabel("category", "text"),
     "group": ColumnLabel("group", "text"),
     "kind": ColumnLabel("kind", "text"),
@@ -250,7 +251,7 @@ def unit_of(kind: Kind, scale: MoneyScale | None) -> str:
     return {
         "money": currency,
         "money_yr": f"{currency}/yr",
-        "money_per_t": f"{scale.currency if scale else 'currency'}/{CO2_UNIT}",
+        "money_per_t": f"{currency}/{CO2_UNIT}",
         "co2_yr": f"{CO2_UNIT}/yr",
         "share": "%",
         "years": "years",

@@ -48,7 +48,7 @@ def readable_tables(result: Result, scenario: Scenario) -> dict[str, pd.DataFram
         elif name == "flows":
             _insert_after(frame, "firm", "firm_name", frame["firm"].map(firm_names))
             _insert_after(frame, "resource", "resource_name", frame["resource"].map(resources["name"]))
-            frame["unit"] = frame["resource"].map(annual_unit)
+            _insert_after(frame, "unit", "annual_unit", frame["resource"].map(annual_unit))
         elif name == "breakdown":
             frame["unit"] = frame["quantity"].map({"cost": f"{scenario.settings.currency}/yr", "co2": "tCO2e/yr"})
         tables[name] = frame
