@@ -34,15 +34,17 @@ def _layout(figure: go.Figure, title: str, height: int = 450) -> go.Figure:
 
 
 def sankey_resources(result: Result) -> list[str]:
-    """Resources that move between firms or through the market, most link traffic first."""
+    """Resources that move between firms or through the market: those on most operating links first, then most firms."""
     if "flows" not in result.tables:
         return []
     flows = result.flows
     moved = flows[["buy", "sell", "dispose", "link_in", "link_out", "baseline_buy", "baseline_sell", "baseline_dispose", "baseline_link_out"]].abs().sum(axis=1)
-    traffic = (flows["link_in"] + flows["link_out"]).groupby(flows["resource"]).sum()
     active = moved.groupby(flows["resource"]).sum()
     active = active[active > 0].index
-    return sorted(active, key=lambda r: (-traffic.get(r, 0.0), r))
+    operating = result.links[result.links["flow"] > 0]
+    on_links = pd.concat([operating["resource"], operating["sink_resource"]]).value_counts()
+    firms = flows[moved > 0].groupby("resource")["firm"].nunique()
+    return sorted(active, key=lambda r: (-on_links.get(r, 0), -firms.get(r, 0), r))
 
 
 def _sankey_trace(result: Result, scenario: Scenario, resource: str, baseline: bool, domain_x: list[float]) -> go.Sankey:
@@ -156,13 +158,14 @@ def network_map(result: Result, scenario: Scenario) -> go.Figure:
             hovertemplate=f"{labelled(row.id, link_names.get(row.id))}<br>{state}<br>flow {number(row.flow)} {per_unit(str(units.get(row.resource, '')))}<extra></extra>",
         ))
         shown_legend.add(state)
+    crowded = len(firms) > 12  # names would overlap: show them on hover only
     figure.add_trace(go.Scatter(
-        x=firms["x_km"], y=firms["y_km"], mode="markers+text", name="firm",
+        x=firms["x_km"], y=firms["y_km"], mode="markers" if crowded else "markers+text", name="firm",
         text=[name or fid for fid, name in zip(firms["id"], firms["name"], strict=True)], textposition="top center",
         textfont={"size": 10}, marker={"size": 11, "color": _FIRM, "line": {"width": 1, "color": "white"}},
         hovertemplate="%{text}<br>x %{x:.2f} km, y %{y:.2f} km<extra></extra>",
     ))
-    notes = []
+    notes = ["firm names on hover"] if crowded else []
     if missing:
         notes.append(f"{missing} of {len(scenario.firms)} firms have no coordinates and are not drawn")
     if unplaced:

@@ -12,7 +12,7 @@ import pandas as pd
 from dash import dcc, html
 
 from eipopt.model import Scenario
-from eipopt.readable import formatted_frame, is_numeric_kind
+from eipopt.readable import MoneyScale, formatted_frame, is_numeric_kind, money_scale
 
 _PANEL = {"padding": "0.8em 1em", "border": "1px solid #d0d7de", "borderRadius": "6px", "marginBottom": "1em", "background": "white"}
 _SCROLL = {"maxHeight": "260px", "overflowY": "auto", "border": "1px solid #eee", "padding": "0.3em"}
@@ -26,7 +26,7 @@ def page(scenario_names: list[str]) -> html.Div:
         dcc.Store(id="session", data=str(uuid.uuid4())),
         html.H1("eipopt: which symbiosis links and measures should the park fund?", style={"fontSize": "1.5em"}),
         html.Div(style={"display": "flex", "gap": "1.5em", "alignItems": "flex-start"}, children=[
-            html.Div(style={"flex": "0 0 430px"}, children=[
+            html.Div(style={"flex": "0 0 470px"}, children=[
                 html.Div(style=_PANEL, children=[
                     html.H3("1. Open a scenario"),
                     dcc.RadioItems(id="scenario-choice", options=[{"label": f" {n}", "value": n} for n in scenario_names],
@@ -47,7 +47,8 @@ def page(scenario_names: list[str]) -> html.Div:
                 ]),
             ]),
             html.Div(style={"flex": "1 1 auto", "minWidth": "0"}, children=[
-                dcc.Loading(type="default", children=html.Div(id="results", style=_PANEL, children=html.P("Results appear here after a solve."))),
+                dcc.Loading(type="default", children=html.Div(id="results", style={**_PANEL, "overflowX": "auto"},
+                                                               children=html.P("Results appear here after a solve."))),
                 html.Div(style=_PANEL, children=[
                     html.H3("4. Take it with you"),
                     html.Button("Download the results workbook (.xlsx)", id="download-xlsx-button", disabled=True, style={"marginRight": "1em"}),
@@ -62,10 +63,12 @@ def page(scenario_names: list[str]) -> html.Div:
 
 def edits(scenario: Scenario) -> list:
     """Inputs for every budget limit and resource price, and a checklist of the candidate items."""
+    scale = budget_scale(scenario)
     budgets = [
         html.Div([
-            html.Label(f"budget '{b.id}' ({b.applies_to.value}), limit in {scenario.settings.currency}: ", htmlFor=f"budget-{b.id}"),
-            dcc.Input(id={"type": "budget", "id": b.id}, type="number", value=b.limit, debounce=True, min=0, style={"width": "12em"}),
+            html.Label(f"budget '{b.id}' ({b.applies_to.value}), limit in {scale.unit()} (blank: no limit): "),
+            dcc.Input(id={"type": "budget", "id": b.id}, type="text", inputMode="numeric", debounce=True, style={"width": "8em"},
+                      value="" if b.limit is None else f"{scale.scaled(b.limit):.10g}"),
         ], style={"marginBottom": "0.4em"})
         for b in scenario.settings.budgets
     ]
@@ -74,8 +77,8 @@ def edits(scenario: Scenario) -> list:
         cells = [html.Td(row.name or row.id, style=_CELL), html.Td(row.unit, style=_CELL)]
         for column in ("buy_price", "sell_price", "disposal_cost"):
             value = getattr(row, column)
-            cells.append(html.Td(dcc.Input(id={"type": "price", "id": f"{row.id}|{column}"}, type="number", debounce=True,
-                                           value=None if pd.isna(value) else value, style={"width": "8em"}), style=_CELL))
+            cells.append(html.Td(dcc.Input(id={"type": "price", "id": f"{row.id}|{column}"}, type="text", inputMode="numeric", debounce=True,
+                                           value="" if pd.isna(value) else f"{value:.10g}", style={"width": "7em"}), style=_CELL))
         prices.append(html.Tr(cells))
     candidates = []
     for table, kind in (("measures", "measure"), ("links", "link")):
@@ -91,6 +94,11 @@ def edits(scenario: Scenario) -> list:
         html.H4(f"Candidate items ({len(candidates)}; untick to rule one out)"),
         html.Div(dcc.Checklist(id="allowed", options=candidates, value=allowed, labelStyle={"display": "block"}), style=_SCROLL),
     ]
+
+
+def budget_scale(scenario: Scenario) -> MoneyScale:
+    """The money scale budgets are typed in (bn VND for limits of billions)."""
+    return money_scale([b.limit for b in scenario.settings.budgets if b.limit is not None], scenario.settings.currency)
 
 
 def _allowed(scenario: Scenario, item: str) -> bool:

@@ -28,7 +28,7 @@ from eipopt.figures import network_map, sankey_figure
 from eipopt.html_report import render_html_report
 from eipopt.io import load_scenario
 from eipopt.model import ScenarioError
-from eipopt.readable import labelled, money_scale, number, shown_of
+from eipopt.readable import labelled, money, money_scale, number, shown_of
 from eipopt.report_tables import readable_tables
 from eipopt.result import Result
 from eipopt.workbook import write_results_workbook
@@ -85,7 +85,8 @@ def create_app(scenarios_folder: str | Path | None = None) -> Dash:
         session = sessions.get(token)
         if session.scenario is None:
             return html.P("Open a scenario first."), True, True
-        budgets = {i["id"]: v for i, v in zip(budget_ids, budget_values, strict=True)}
+        factor = layout.budget_scale(session.scenario).factor  # limits are typed in the scale shown (bn VND)
+        budgets = {i["id"]: _scaled_back(v, factor) for i, v in zip(budget_ids, budget_values, strict=True)}
         prices = {tuple(i["id"].split("|", 1)): v for i, v in zip(price_ids, price_values, strict=True)}
         with session.lock:
             try:
@@ -117,13 +118,35 @@ def create_app(scenarios_folder: str | Path | None = None) -> Dash:
     return app
 
 
+def _scaled_back(text, factor: float):
+    """A limit typed in the scale shown, in currency units; text that is no number goes on to validation as typed."""
+    if text is None or str(text).strip() == "":
+        return None
+    try:
+        return float(str(text).replace(",", "")) * factor
+    except ValueError:
+        return text
+
+
+def _change_text(key: str, value: str, currency: str) -> str:
+    """``budgets.fund.limit = 30 bn VND`` for a budget, the typed value otherwise."""
+    if not value:
+        return f"{key} = (blank)"
+    if key.startswith("budgets."):
+        try:
+            return f"{key} = {money(float(value), currency)}"
+        except ValueError:
+            pass
+    return f"{key} = {value}"
+
+
 def _results(session: Session, overrides: dict[str, str]) -> list:
     """Decision, what-if against the last run, portfolio, Sankey and map."""
     result, scenario = session.result, session.solved_scenario
     currency = scenario.settings.currency
     children = [html.H3("The decision"), html.Ul([html.Li(line) for line in decision_lines(result, scenario, "all in the workbook")], id="decision")]
     if overrides:
-        children.append(html.P("Changed from the file: " + ", ".join(f"{k} = {v or '(blank)'}" for k, v in overrides.items()), style={"color": "#555"}))
+        children.append(html.P("Changed from the file: " + ", ".join(_change_text(k, v, currency) for k, v in overrides.items()), style={"color": "#555"}))
     children += _what_if(session.previous, result, currency)
     if "measures" not in result.tables:
         return children
@@ -166,7 +189,7 @@ def _portfolio(result: Result, scenario) -> list:
     funded = economics[economics["decision"] != STATUS_REJECTED]
     children = [html.H3(f"Portfolio: {len(funded)} measures funded or existing, {int(result.links['built'].sum())} links operating")]
     if len(funded):
-        shown = funded.sort_values("net_annual_benefit", ascending=False)[["id", "name", "firm_name", "decision", "capex", "annual_saving", "simple_payback_years", "co2_avoided"]]
+        shown = funded.sort_values("net_annual_benefit", ascending=False)[["id", "name", "decision", "capex", "annual_saving", "simple_payback_years", "co2_avoided"]]
         children.append(layout.table(shown.head(PAGE_ROWS), currency, "portfolio-measures"))
         cut = shown_of(min(PAGE_ROWS, len(shown)), len(shown))
         if cut:
@@ -174,7 +197,7 @@ def _portfolio(result: Result, scenario) -> list:
     if result.links["built"].any():
         names = item_names(scenario, "links")
         links = tables["links"][tables["links"]["built"]]
-        shown = links.assign(name=[labelled(i, names.get(i)) for i in links["id"]])[["name", "tiers_built", "flow", "unit", "utilisation", "capex", "annualised_capex"]]
+        shown = links.assign(name=[labelled(i, names.get(i)) for i in links["id"]])[["name", "tiers_built", "flow", "unit", "utilisation", "capex"]]
         children.append(layout.table(shown.head(PAGE_ROWS), currency, "portfolio-links"))
         cut = shown_of(min(PAGE_ROWS, len(shown)), len(shown))
         if cut:

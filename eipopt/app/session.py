@@ -101,7 +101,7 @@ def _differs(new, old) -> bool:
     if _missing(new) or _missing(old):
         return _missing(new) != _missing(old)
     try:
-        return float(new) != float(old)
+        return not math.isclose(float(new), float(old), rel_tol=1e-9)  # limits typed in bn VND round-trip inexactly
     except (TypeError, ValueError):
         return True  # not a number: let validation say so
 
