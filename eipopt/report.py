@@ -37,9 +37,6 @@ def print_result(result: Result, scenario: Scenario, console: Console | None = N
     currency = scenario.settings.currency
     for i, line in enumerate(decision_lines(result, scenario, where="all with --out results.xlsx")):
         console.print(f"[bold]{line}[/bold]" if i == 0 else f"- {line}", highlight=False)
-    for key in ("infeasibility", "baseline_infeasibility"):
-        for line in result.summary.get(key, []):
-            console.print(f"[red]{key.replace('_', ' ')}:[/red] {line}")
     if result.summary["total_cost"] is None:
         return
     scale = headline_scale(result, scenario)

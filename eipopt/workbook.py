@@ -133,14 +133,14 @@ def _write_summary(sheet: Worksheet, result: Result, scenario: Scenario) -> None
         write_text_cell(sheet.cell(row, 1), line)
         row += 1
     row += 1
-    write_text_cell(sheet.cell(row, 1), "Baseline against plan")
-    sheet.cell(row, 1).font = _BOLD
-    row += 1
     table = headline(result, scenario)
     scale = headline_scale(result, scenario)
-    _write_headline(sheet, table, scale, row)
-    headline_row = row
-    row += len(table) + 2
+    headline_row = row + 1
+    if result.summary["total_cost"] is not None:  # no plan, no figures: the lines above say why
+        write_text_cell(sheet.cell(row, 1), "Baseline against plan")
+        sheet.cell(row, 1).font = _BOLD
+        _write_headline(sheet, table, scale, headline_row)
+        row += len(table) + 3
     if "budgets" in result.tables and len(result.budgets):
         write_text_cell(sheet.cell(row, 1), "Budgets")
         sheet.cell(row, 1).font = _BOLD

@@ -91,3 +91,37 @@ def test_generation_valued_at_disposal_cost():
     assert row["co2_avoided"] == pytest.approx(1)
     assert row["simple_payback_years"] == pytest.approx(3)
     assert row["decision"] == "funded"  # net 100 - 30 > 0
+
+
+def test_status_is_said_honestly():
+    """A plan at a time limit is 'not proven optimal' with its gap; no plan says why; documents still get written."""
+    from eipopt.decision import status_line
+    from eipopt.result import Result
+
+    feasible = Result({"status": "feasible", "mip_gap": 0.034, "objective": "cost", "solve_seconds": 30.0})
+    assert "not proven optimal" in status_line(feasible)
+    assert "up to 3.4% better" in status_line(feasible)
+    assert "not findings" in status_line(feasible)
+
+
+def test_no_plan_documents_explain_why(tmp_path):
+    """F needs 100 MWh and may buy only 50: infeasible, and the workbook and report say so."""
+    import openpyxl
+
+    from eipopt.html_report import write_html_report
+    from eipopt.workbook import write_results_workbook
+
+    scenario = make_scenario(
+        resources=[{"id": "elec", "unit": "MWh", "buy_price": 2}],
+        firms=[{"id": "F"}],
+        flows=[{"firm": "F", "resource": "elec", "demand": 100, "buy_limit": 50}],
+    )
+    result = solve(scenario)
+    assert result.status == "infeasible"
+    book = openpyxl.load_workbook(write_results_workbook(result, scenario, tmp_path / "r.xlsx"))
+    assert "infeasibility" in book.sheetnames
+    lines = [row[0] for row in book["summary"].iter_rows(values_only=True) if row[0]]
+    assert any(line.startswith("No plan: infeasible") for line in lines)
+    assert any(line.startswith("Why: ") and "elec" in line for line in lines)
+    html = write_html_report(result, scenario, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "No plan: infeasible" in html

@@ -65,8 +65,8 @@ def test_money_axes_have_no_offset_and_carry_the_scale():
     assert labels
     assert all("e" not in label.lower() for label in labels)  # no 1e11 offsets or exponents
     assert axis.yaxis.get_offset_text().get_text() == ""
-    assert axis.get_ylabel() == "annual cost (tn VND/yr)"
-    assert axis.get_xlabel() == "annual CO2e (tCO2e/yr)"
+    assert axis.get_ylabel() == "extra annual cost (bn VND/yr)"  # 20 and 100 bn above the least-cost plan
+    assert axis.get_xlabel() == "CO2e avoided beyond the least-cost plan (tCO2e/yr)"
 
 
 @pytest.mark.parametrize(("values", "unit"), [([2e9, 5e9], "bn VND/yr"), ([2e6], "M VND/yr")])

@@ -15,13 +15,13 @@ import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from eipopt.analysis.attribution import Attribution
 from eipopt.analysis.budget import BudgetResponse
 from eipopt.analysis.greedy import GreedyComparison
 from eipopt.analysis.pareto import ParetoFront
-from eipopt.readable import CO2_UNIT, money_scale, number
+from eipopt.readable import CO2_UNIT, money_scale
 
 
 def _figure(width: float = 7.0, height: float = 4.5) -> Figure:
@@ -35,12 +35,35 @@ def readable_axis(axis: Axis, values, currency: str | None = None, per: str = ""
 
     Returns the unit to put in the axis label: ``bn VND/yr`` for money, ``""`` otherwise.
     """
+    axis.set_major_locator(MaxNLocator(nbins=6))  # room for separators and decimals
     if currency is None:
-        axis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 4)))
+        axis.set_major_formatter(_PlainTicks(1.0))
         return ""
     scale = money_scale(list(values), currency)
-    axis.set_major_formatter(FuncFormatter(lambda v, _: number(scale.scaled(v), 4)))
+    axis.set_major_formatter(_PlainTicks(scale.factor))
     return scale.unit(per)
+
+
+class _PlainTicks(Formatter):
+    """Tick labels divided by ``factor``, with thousands separators and just the decimals the tick step needs.
+
+    A narrow range on a large value (1.0650 to 1.0660 tn) keeps ticks apart
+    without an offset or an exponent.
+    """
+
+    def __init__(self, factor: float):
+        self.factor = factor
+        self.decimals = 0
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        steps = np.diff(np.asarray(locs, dtype=float)) / self.factor
+        step = float(np.min(np.abs(steps[steps != 0]))) if np.any(steps != 0) else 1.0
+        self.decimals = max(0, min(6, -math.floor(math.log10(step)) + (0 if round(step / 10 ** math.floor(math.log10(step)), 6).is_integer() else 1)))
+
+    def __call__(self, value, pos=None):
+        text = f"{value / self.factor + 0.0:,.{self.decimals}f}"
+        return "0" if text.strip("-0.,") == "" else text
 
 
 def front_is_degenerate(front: ParetoFront) -> str:
@@ -89,14 +112,20 @@ def pareto_plot(front: ParetoFront, currency: str = "") -> Figure:
     if degenerate:
         _say(ax, degenerate)
         return figure
-    ax.plot(points["total_co2"], points["total_cost"], marker="o", color="tab:blue")
-    for row in points.itertuples():
+    # against the least-cost plan (point 0): a narrow front on a large total stays readable
+    avoided = points["total_co2"].iloc[0] - points["total_co2"]
+    extra = points["total_cost"] - points["total_cost"].iloc[0]
+    ax.plot(avoided, extra, marker="o", color="tab:blue")
+    for row, x, y in zip(points.itertuples(), avoided, extra, strict=True):
         items = row.n_measures_funded + row.n_links_built + row.n_tiers_built
-        ax.annotate(f"{row.point}: {items} items", (row.total_co2, row.total_cost), textcoords="offset points", xytext=(5, 5), fontsize=8)
-    readable_axis(ax.xaxis, points["total_co2"])
-    unit = readable_axis(ax.yaxis, points["total_cost"], currency, "yr")
-    ax.set_xlabel(f"annual CO2e ({CO2_UNIT}/yr)")
-    ax.set_ylabel(f"annual cost ({unit})")
+        ax.annotate(f"{row.point}: {items} items", (x, y), textcoords="offset points", xytext=(5, 5), fontsize=8)
+    readable_axis(ax.xaxis, avoided)
+    unit = readable_axis(ax.yaxis, extra, currency, "yr")
+    ax.set_xlabel(f"CO2e avoided beyond the least-cost plan ({CO2_UNIT}/yr)")
+    ax.set_ylabel(f"extra annual cost ({unit})")
+    least = money_scale([points["total_cost"].iloc[0]], currency)
+    ax.set_title("What cutting CO2e costs: least-cost to least-CO2e plans\n"
+                 f"(least-cost plan: {least.text(points['total_cost'].iloc[0], 'yr')}, {points['total_co2'].iloc[0]:,.0f} {CO2_UNIT}/yr)", fontsize=10)
     ax.grid(alpha=0.3)
     return figure
 
