@@ -13,6 +13,7 @@ scenario.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from eipopt.cell_safety import write_text_cell
 from eipopt.model import Scenario
 from eipopt.model.schema import TABLES
+from eipopt.model.settings import SETTINGS_FILE
 
 README_SHEET = "README"
 SETTINGS_SHEET = "scenario"
@@ -126,6 +128,9 @@ def _write_readme(sheet: Worksheet, scenario: Scenario) -> None:
         (BUDGETS_SHEET, "id | limit | applies_to", "", "", "", "currency",
          "Budgets: a limit on what new items draw (their capex, or their budget_use rows); applies_to all, measures or links."),
     ]
+    for key, comment in settings_comments(scenario).items():
+        sheet_name = BUDGETS_SHEET if key.startswith("budgets.") else SETTINGS_SHEET
+        rows.append((sheet_name, key, "", "", "", "", f"Comment in {SETTINGS_FILE}: {comment}"))
     for table in TABLES.values():
         rows.append((table.name, "", "", "yes" if table.required_table else "", "", "", table.description))
         for column in table.columns:
@@ -147,3 +152,35 @@ def _default_text(column) -> str:
     if isinstance(column.default, float):
         return f"{column.default:g}"
     return str(column.default)
+
+
+_YAML_LINE = re.compile(r"^(?P<indent>\s*)(?P<dash>-\s+)?(?P<key>[A-Za-z_][\w]*)\s*:\s*(?P<value>[^#]*?)\s*(?:#\s*(?P<comment>.*))?$")
+
+
+def settings_comments(scenario: Scenario) -> dict[str, str]:
+    """Comments of the scenario's ``scenario.yaml`` by dotted key (``budgets.investment.limit``), when it came from a folder.
+
+    The YAML reader drops comments, yet they carry what a reader needs (which
+    limits are assumptions): they are read from the file's lines again.
+    """
+    source = scenario.sources.get("resources", "")
+    settings_file = Path(source).parent / SETTINGS_FILE if source and not source.endswith("]") else None
+    if settings_file is None or not settings_file.is_file():
+        return {}
+    comments: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []  # (indent, name) of the enclosing mappings and list items
+    for line in settings_file.read_text(encoding="utf-8").splitlines():
+        match = _YAML_LINE.match(line)
+        if not match:
+            continue
+        indent = len(match["indent"])
+        key_indent = indent + len(match["dash"] or "")
+        while stack and stack[-1][0] >= (indent if match["dash"] else key_indent):
+            stack.pop()
+        if match["dash"]:  # a list item is named by its id (budgets.ID.limit, as in overrides)
+            stack.append((indent, match["value"] if match["key"] == "id" else "?"))
+        if match["comment"]:
+            comments[".".join([name for _, name in stack] + [match["key"]])] = match["comment"].strip()
+        if not match["value"]:
+            stack.append((key_indent, match["key"]))
+    return comments

@@ -48,6 +48,10 @@ def write_results_workbook(result: Result, scenario: Scenario, path: str | Path)
         sheet = book.create_sheet(name)
         write_table(sheet, frame, scenario.settings.currency)
         _chart_table(sheet, name, frame)
+    for sheet in book.worksheets:  # printed for a meeting: landscape, one page wide
+        sheet.page_setup.orientation = "landscape"
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     book.save(path)
     return path
 
@@ -127,10 +131,10 @@ def _write_summary(sheet: Worksheet, result: Result, scenario: Scenario) -> None
     currency = scenario.settings.currency
     write_text_cell(sheet.cell(1, 1), f"eipopt results: {scenario.name}")
     sheet.cell(1, 1).font = _TITLE
-    write_text_cell(sheet.cell(2, 1), scenario.settings.description.strip())
+    _paragraph(sheet, 2, scenario.settings.description.strip())
     row = 4
     for line in decision_lines(result, scenario, where="all in the sheets 'measures' and 'links'"):
-        write_text_cell(sheet.cell(row, 1), line)
+        _paragraph(sheet, row, line)
         row += 1
     row += 1
     table = headline(result, scenario)
@@ -147,13 +151,21 @@ def _write_summary(sheet: Worksheet, result: Result, scenario: Scenario) -> None
         budgets = result.budgets.assign(left=result.budgets["limit"] - result.budgets["used"])
         write_table(sheet, budgets, currency, start_row=row + 1)
         row += len(budgets) + 3
-    write_text_cell(sheet.cell(row, 1), f"Money cells hold full {currency} values; the number format shows them in the scale named in each header.")
+    _paragraph(sheet, row, f"Money cells hold full {currency} values; the number format shows them in the scale named in each header.")
     sheet.freeze_panes = None
     for col, width in zip("ABCDEF", (44, 16, 18, 18, 18, 18), strict=True):
         sheet.column_dimensions[col].width = width
     if result.summary["baseline_cost"] is not None and result.summary["total_cost"] is not None:
         _bar_chart(sheet, "Annual cost: baseline and plan", scale.unit("yr"), headline_row, headline_row + 1, "H4")
         _bar_chart(sheet, "Annual CO2e: baseline and plan", "tCO2e/yr", headline_row, headline_row + 2, "H20")
+
+
+def _paragraph(sheet: Worksheet, row: int, text: str, last_column: str = "F", characters_per_line: int = 130) -> None:
+    """A sentence across columns A to F, wrapped, its row tall enough to show it whole."""
+    write_text_cell(sheet.cell(row, 1), text)
+    sheet.merge_cells(f"A{row}:{last_column}{row}")
+    sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[row].height = 15 * max(1, math.ceil(len(text) / characters_per_line))
 
 
 def _write_headline(sheet: Worksheet, table: pd.DataFrame, scale: MoneyScale, row: int) -> None:
@@ -177,6 +189,8 @@ def _bar_chart(sheet: Worksheet, title: str, unit: str, header_row: int, data_ro
     chart.legend = None
     chart.add_data(Reference(sheet, min_col=3, max_col=4, min_row=data_row), from_rows=True, titles_from_data=False)
     chart.set_categories(Reference(sheet, min_col=3, max_col=4, min_row=header_row))
+    if all(isinstance(v, (int, float)) and v >= 0 for v in (sheet.cell(data_row, 3).value, sheet.cell(data_row, 4).value)):
+        chart.y_axis.scaling.min = 0  # bars from zero, so their heights compare honestly
     chart.height, chart.width = 7, 12
     sheet.add_chart(chart, anchor)
 
