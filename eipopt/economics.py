@@ -102,6 +102,24 @@ def measure_economics(result: Result, scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ECONOMICS_COLUMNS)
 
 
+def links_not_built(result: Result, scenario: Scenario) -> pd.Series:
+    """Why each candidate link was not built (``""`` for built and existing links), by link id.
+
+    The same known reasons as for measures: not allowed, requires, budget;
+    otherwise "not chosen by the optimum".
+    """
+    if "links" not in result.tables:
+        return pd.Series(dtype=object)
+    built = result.links.set_index("id")["built"]
+    measures = result.tables.get("measures")
+    funded = set(measures.loc[measures["funded"], "id"]) if measures is not None else set()
+    reasons = _Reasons(result, scenario, funded)
+    return pd.Series({
+        link_id: "" if built.get(link_id, False) or bool(link["existing"]) else reasons.of_link(link_id, link)
+        for link_id, link in scenario.links.set_index("id").iterrows()
+    }, dtype=object)
+
+
 def _payback(capex: float, annual_saving: float) -> float:
     if capex == 0:
         return 0.0
@@ -144,11 +162,29 @@ class _Reasons:
         self.explicit = {(b, i): float(a) for b, i, a in zip(use["budget"], use["item"], use["amount"], strict=True)}
         self.explicit_budgets = set(use["budget"])
 
-    def _draw(self, budget, measure_id: str, capex: float) -> float:
-        """What a new measure draws from a budget (its ``budget_use`` row, or its capex by default)."""
+    def _draw(self, budget, item_id: str, capex: float, kind: AppliesTo = AppliesTo.MEASURES) -> float:
+        """What a new item draws from a budget (its ``budget_use`` row, or its capex by default)."""
         if budget.id in self.explicit_budgets:
-            return self.explicit.get((budget.id, measure_id), 0.0)
-        return capex if budget.applies_to in (AppliesTo.ALL, AppliesTo.MEASURES) else 0.0
+            return self.explicit.get((budget.id, item_id), 0.0)
+        return capex if budget.applies_to in (AppliesTo.ALL, kind) else 0.0
+
+    def _common(self, item_id: str, row: pd.Series, kind: AppliesTo) -> list[str]:
+        """Reasons shared by measures and links: not allowed, a required item missing, a budget too short."""
+        reasons = []
+        if not bool(row.get("allowed", True)):
+            reasons.append("not allowed")
+        missing = [r.strip() for r in str(row["requires"]).split(";") if r.strip() and r.strip() not in self.active]
+        if missing:
+            reasons.append(f"requires {', '.join(missing)} (not funded or built)")
+        for budget in self.scenario.settings.budgets:
+            draw = self._draw(budget, item_id, float(row["capex"]), kind)
+            if budget.id in self.left and draw > self.left[budget.id] + 1e-6 * max(1.0, draw):
+                reasons.append(f"budget: '{budget.id}' has too little left")
+        return reasons
+
+    def of_link(self, link_id: str, link: pd.Series) -> str:
+        """Why a candidate link was not built (no stand-alone value is computed for links)."""
+        return "; ".join(self._common(link_id, link, AppliesTo.LINKS)) or "not chosen by the optimum (not worth its cost, or others do better)"
 
     def _worth_it(self, net: float, co2: float) -> bool:
         """Whether the measure pays on its own under the objective (co2: any CO2e avoided)."""
@@ -159,18 +195,9 @@ class _Reasons:
         return net > 0
 
     def of(self, measure_id: str, measure: pd.Series, net: float, co2: float) -> str:
-        reasons = []
-        if not bool(measure.get("allowed", True)):
-            reasons.append("not allowed")
+        reasons = self._common(measure_id, measure, AppliesTo.MEASURES)
         if measure["group"] and measure["group"] in self.funded_groups:
-            reasons.append(f"group: another measure of '{measure['group']}' is funded")
-        missing = [r for r in str(measure["requires"]).split(";") if r.strip() and r.strip() not in self.active]
-        if missing:
-            reasons.append(f"requires {', '.join(m.strip() for m in missing)} (not funded)")
-        for budget in self.scenario.settings.budgets:
-            draw = self._draw(budget, measure_id, float(measure["capex"]))
-            if budget.id in self.left and draw > self.left[budget.id] + 1e-6 * max(1.0, draw):
-                reasons.append(f"budget: '{budget.id}' has too little left")
+            reasons.insert(1 if reasons[:1] == ["not allowed"] else 0, f"group: another measure of '{measure['group']}' is funded")
         if not self._worth_it(net, co2):
             reasons.append("not worth it: saves less than its annualised capex")
         return "; ".join(reasons) or "not chosen by the optimum (interactions with links or other measures)"

@@ -133,7 +133,7 @@ def _result_sections(tables: dict[str, pd.DataFrame], currency: str) -> list[dic
     links = tables["links"]
     if len(links):
         shown = links.sort_values(["built", "flow"], ascending=False)[
-            ["id", "source_name", "sink_name", "resource", "built", "existing", "tiers_built", "capacity_entered", "flow", "unit", "utilisation", "capex", "annualised_capex"]
+            ["id", "source_name", "sink_name", "resource", "built", "existing", "tiers_built", "capacity_entered", "flow", "unit", "utilisation", "capex", "annualised_capex", "why_not_built"]
         ]
         sections.append({"anchor": "links", "title": "Symbiosis links (built first)", "note": shown_of(min(REPORT_ROWS, len(shown)), len(shown)),
                          "table": html_table(shown.head(REPORT_ROWS), currency)})

@@ -172,6 +172,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "status": ColumnLabel("solver status", "text"),
     "decision": ColumnLabel("decision", "text"),
     "why_not_funded": ColumnLabel("why not funded", "text"),
+    "why_not_built": ColumnLabel("why not built", "text"),
     "capacity_entered": ColumnLabel("capacity as entered", "text"),
     # flags
     "existing": ColumnLabel("existing", "bool"),

@@ -51,7 +51,7 @@ def print_result(result: Result, scenario: Scenario, console: Console | None = N
     tables = readable_tables(result, scenario)
     links = tables["links"]
     if len(links):
-        shown = links.sort_values(["built", "flow"], ascending=False)[["id", "source_name", "sink_name", "built", "existing", "tiers_built", "capacity_entered", "flow", "unit", "utilisation", "capex"]]
+        shown = links.sort_values(["built", "flow"], ascending=False)[["id", "source_name", "sink_name", "built", "existing", "tiers_built", "capacity_entered", "flow", "unit", "utilisation", "capex", "why_not_built"]]
         cut = shown_of(min(CONSOLE_ROWS, len(shown)), len(shown), "all with --out results.xlsx")
         console.print(_rich_table(shown.head(CONSOLE_ROWS), currency, "Symbiosis links" + (f" ({cut})" if cut else "")))
     economics = tables["economics"]

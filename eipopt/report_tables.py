@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from eipopt.economics import measure_economics
+from eipopt.economics import links_not_built, measure_economics
 from eipopt.model import Scenario
 from eipopt.readable import per_unit
 from eipopt.result import Result
@@ -42,6 +42,7 @@ def readable_tables(result: Result, scenario: Scenario) -> dict[str, pd.DataFram
             _insert_after(frame, "firm", "firm_name", frame["firm"].map(firm_names))
         elif name == "links":
             _add_link_columns(frame, scenario, firm_names, annual_unit)
+            frame["why_not_built"] = frame["id"].map(links_not_built(result, scenario)).fillna("")
         elif name == "tiers":
             link_resource = scenario.links.set_index("id")["resource"]
             frame["unit"] = frame["link"].map(link_resource).map(annual_unit)

@@ -167,3 +167,10 @@ def test_bad_upload_gets_located_problems(app_url, browser, tmp_path):
     _wait(browser, lambda d: d.find_elements(By.ID, "problems"))
     text = browser.find_element(By.ID, "problems").text
     assert "broken.xlsx[links], row 2, column 'capacity': 'lots' is not a number" in text
+    assert browser.find_element(By.ID, "solve").get_attribute("disabled")  # nothing to solve
+    # the same workbook, fixed: it loads
+    book["links"]["G2"].value = 6000
+    book.save(tmp_path / "fixed.xlsx")
+    browser.find_element(By.CSS_SELECTOR, "#upload input[type='file']").send_keys(str(tmp_path / "fixed.xlsx"))
+    _wait(browser, lambda d: d.find_elements(By.ID, "loaded"))
+    assert "Loaded fixed.xlsx: khanh_phu" in browser.find_element(By.ID, "loaded").text

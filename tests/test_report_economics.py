@@ -125,3 +125,19 @@ def test_no_plan_documents_explain_why(tmp_path):
     assert any(line.startswith("Why: ") and "elec" in line for line in lines)
     html = write_html_report(result, scenario, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "No plan: infeasible" in html
+
+
+def test_links_not_built_say_why():
+    """waste_to_feed (tests/tiny.py): the link saves 15.4 per t sent, 30 t a year, for 50/yr of capex and opex.
+
+    Budget 100 < its capex 200: not built, the budget is why; ruled out by allowed = false: not allowed.
+    """
+    from eipopt.economics import links_not_built
+    from tests.tiny import waste_to_feed
+
+    short = waste_to_feed({"budgets": [{"id": "fund", "limit": 100}]})
+    assert links_not_built(solve(short), short)["L"] == "budget: 'fund' has too little left"
+    ruled_out = waste_to_feed(link={"allowed": "false"})
+    assert links_not_built(solve(ruled_out), ruled_out)["L"] == "not allowed"
+    open_park = waste_to_feed()
+    assert links_not_built(solve(open_park), open_park)["L"] == ""  # 30 x 15.4 = 462 > 50: built
