@@ -172,8 +172,8 @@ def network_map(result: Result, scenario: Scenario) -> go.Figure:
         notes.append(f"{unplaced} of {len(links)} links join a firm without coordinates and are not drawn")
     title = MAP_TITLE + ": built and candidate links (line width: flow, relative within each resource)"
     _layout(figure, title + ("<br><sup>" + "; ".join(notes) + "</sup>" if notes else ""), height=560)
-    figure.update_xaxes(title="east (km)", zeroline=False, tickformat=",~g")
-    figure.update_yaxes(title="north (km)", zeroline=False, scaleanchor="x", scaleratio=1, tickformat=",~g")
+    figure.update_xaxes(title="east (km)", zeroline=False, tickformat=",~r")
+    figure.update_yaxes(title="north (km)", zeroline=False, scaleanchor="x", scaleratio=1, tickformat=",~r")
     return figure
 
 
@@ -188,7 +188,7 @@ def budget_figure(result: Result, scenario: Scenario) -> go.Figure:
     _layout(figure, "How much of each budget the plan uses", height=max(220, 90 + 60 * len(budgets)))
     figure.update_layout(margin={"l": 40 + 7 * max((len(b) for b in budgets["id"]), default=5)})
     figure.update_layout(barmode="overlay")
-    figure.update_xaxes(title=f"{scale.unit()}", tickformat=",~g")
+    figure.update_xaxes(title=f"{scale.unit()}", tickformat=",~r")
     figure.update_yaxes(title="budget")
     return figure
 
@@ -208,6 +208,6 @@ def breakdown_figure(result: Result, scenario: Scenario, quantity: str) -> go.Fi
         go.Bar(x=components, y=frame["value"].map(convert), name="plan", marker_color=_FIRM),
     ])
     _layout(figure, f"{title}: baseline and plan", height=380)
-    figure.update_yaxes(title=unit, tickformat=",~g")
+    figure.update_yaxes(title=unit, tickformat=",~r")
     figure.update_xaxes(title="component")
     return figure
