@@ -1,7 +1,9 @@
 """The web app in a real browser: headless Chromium driven by Selenium.
 
-A planner's path: open a shipped scenario, change a budget, solve, see the
-result change against the previous run, download the workbook and open it.
+A planner's path: upload a scenario workbook, solve, change a budget, solve,
+see the result change against the previous run, download the results workbook
+(opened with openpyxl) and the HTML report. Also: a shipped scenario opens,
+and a broken upload gets located problems.
 Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs
 them); without them the test fails in CI (``CI=true``) and skips locally.
 
@@ -112,15 +114,19 @@ def _solve_and_read_decision(driver, By) -> str:
     return _decision_text(driver, By)
 
 
-def test_planner_goes_from_scenario_to_downloaded_workbook(app_url, browser):
+def test_planner_goes_from_a_workbook_to_downloaded_documents(app_url, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
+    from eipopt import load_scenario
+    from eipopt.io import write_scenario
+
+    workbook = write_scenario(load_scenario(ROOT / "scenarios" / "khanh_phu"), tmp_path / "khanh_phu_park.xlsx")
     browser.get(app_url)
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#scenario-choice input[value='khanh_phu']"))
-    browser.find_element(By.CSS_SELECTOR, "#scenario-choice input[value='khanh_phu']").click()
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#upload input[type='file']"))
+    browser.find_element(By.CSS_SELECTOR, "#upload input[type='file']").send_keys(str(workbook))
     _wait(browser, lambda d: d.find_elements(By.ID, "loaded"))
-    assert "khanh_phu" in browser.find_element(By.ID, "loaded").text
+    assert "Loaded khanh_phu_park.xlsx: khanh_phu" in browser.find_element(By.ID, "loaded").text
 
     first = _solve_and_read_decision(browser, By)
     assert "new investment 270 bn VND" in first  # base link 150 + tier 120 (docstring)
@@ -148,9 +154,15 @@ def test_planner_goes_from_scenario_to_downloaded_workbook(app_url, browser):
     assert row["limit (bn VND)"] == pytest.approx(2e11)
     assert row["used (bn VND)"] == pytest.approx(1.5e11)
 
+    browser.find_element(By.ID, "download-html-button").click()
+    _wait(browser, lambda d: [p for p in d.downloads.glob("*.html")], timeout=20)
+    report = next(browser.downloads.glob("*.html")).read_text(encoding="utf-8")
+    assert '"type":"sankey"' in report
+    assert "new investment 150 bn VND" in report  # the run after the budget change
 
-def test_bad_upload_gets_located_problems(app_url, browser, tmp_path):
-    """A workbook with a bad cell: the page lists the problem with sheet, row and column, as the CLI does."""
+
+def test_shipped_scenario_and_bad_upload(app_url, browser, tmp_path):
+    """A shipped scenario opens; a workbook with a bad cell lists the problem with sheet, row and column, as the CLI does."""
     from selenium.webdriver.common.by import By
 
     from eipopt import load_scenario
@@ -162,7 +174,10 @@ def test_bad_upload_gets_located_problems(app_url, browser, tmp_path):
     assert book["links"]["G1"].value == "capacity"
     book.save(path)
     browser.get(app_url)
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#upload input[type='file']"))
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#scenario-choice input[value='amata']"))
+    browser.find_element(By.CSS_SELECTOR, "#scenario-choice input[value='amata']").click()
+    _wait(browser, lambda d: d.find_elements(By.ID, "loaded"))
+    assert "Loaded amata" in browser.find_element(By.ID, "loaded").text
     browser.find_element(By.CSS_SELECTOR, "#upload input[type='file']").send_keys(str(path))
     _wait(browser, lambda d: d.find_elements(By.ID, "problems"))
     text = browser.find_element(By.ID, "problems").text
