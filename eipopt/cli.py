@@ -83,7 +83,7 @@ def main() -> None:
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--objective", type=click.Choice([o.value for o in Objective]), help="Override the scenario's objective.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a setting (budgets.total.limit=2e10) or a cell (links.ID.capacity=12000). Repeatable.")
-@click.option("--out", type=click.Path(file_okay=False), help="Write summary.json and the result tables as CSV here.")
+@click.option("--out", type=click.Path(), help="Write summary.json and the result tables as CSV into this folder, or the results workbook if it ends in .xlsx.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object (the summary) on stdout.")
 @click.option("--time-limit", type=float, help="Seconds for HiGHS (each stage of a co2 solve gets what is left).")
 @click.option("--mip-gap", type=float, help="Relative MIP gap at which HiGHS stops.")
@@ -92,14 +92,18 @@ def solve(path, objective, overrides, out, as_json, time_limit, mip_gap, threads
     """Solve the scenario at PATH (folder or .xlsx) and compare with its baseline."""
     scenario = _load(path, overrides, as_json)
     result = solve_scenario(scenario, objective, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
-    if out:
+    if out and Path(out).suffix.lower() == ".xlsx":
+        from eipopt.workbook import write_results_workbook
+
+        write_results_workbook(result, scenario, out)
+    elif out:
         result.write(out)
     if as_json:
         click.echo(result.to_json(indent=None))
     else:
         from eipopt.report import print_result
 
-        print_result(result)
+        print_result(result, scenario)
         if out:
             click.echo(f"results written to {out}")
     sys.exit(result.exit_code)
@@ -144,6 +148,11 @@ main.add_command(greedy)
 from eipopt.sweep.cli import sweep_command  # noqa: E402 - registered after the core commands
 
 main.add_command(sweep_command)
+
+from eipopt.report_cli import app, report  # noqa: E402 - registered after the core commands
+
+main.add_command(report)
+main.add_command(app)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from eipopt.model import Problem, Scenario, ScenarioError
 from eipopt.model.errors import did_you_mean
 from eipopt.model.schema import TABLES
 from eipopt.model.settings import SETTINGS_FILE
+from eipopt.scenario_workbook import write_scenario_workbook
 from eipopt.strict_yaml import StrictYamlError, load_settings_yaml
 from eipopt.text_tables import (
     MAX_COLUMNS,
@@ -150,15 +151,7 @@ def write_scenario(scenario: Scenario, path: str | Path) -> Path:
     tables = scenario.raw_tables()
     settings = scenario.settings.to_dict()
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        budgets = settings.pop("budgets")
-        rows = [(k, v) for k, v in _flatten(settings)]
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            pd.DataFrame(rows, columns=["key", "value"]).to_excel(writer, sheet_name=SETTINGS_SHEET, index=False)
-            pd.DataFrame(budgets, columns=["id", "limit", "applies_to"]).to_excel(writer, sheet_name=BUDGETS_SHEET, index=False)
-            for name, df in tables.items():
-                df.to_excel(writer, sheet_name=name, index=False)
-        return path
+        return write_scenario_workbook(scenario, path)
     path.mkdir(parents=True, exist_ok=True)
     (path / SETTINGS_FILE).write_text(yaml.safe_dump(_drop_none(settings), sort_keys=False, allow_unicode=True), encoding="utf-8")
     for name, df in tables.items():
@@ -176,18 +169,6 @@ def _neutralised_text(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if column not in table.column_index or table.column(column).dtype in ("id", "str"):
             safe[column] = safe[column].map(neutralise)
     return safe
-
-
-def _flatten(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    items = []
-    for key, value in settings.items():
-        if isinstance(value, dict):
-            items += _flatten(value, f"{prefix}{key}.")
-        elif isinstance(value, list):  # extra_columns: one cell, ';'-separated
-            items.append((f"{prefix}{key}", "; ".join(map(str, value))))
-        elif value is not None:
-            items.append((f"{prefix}{key}", value))
-    return items
 
 
 def _drop_none(value: Any) -> Any:

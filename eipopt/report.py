@@ -1,71 +1,76 @@
-"""Readable terminal output of a result (rich tables); reads only the Result's tables."""
+"""Readable terminal output of a result (rich tables): the decision, links, measure economics, breakdown, budgets.
+
+Reads only the Result's tables and the Scenario (names, units, currency); money
+is scaled to a readable unit named in each header (:mod:`eipopt.readable`), and
+a cut table says how many rows it shows.
+"""
 
 from __future__ import annotations
-
-import math
 
 from rich.console import Console
 from rich.table import Table
 
+from eipopt.decision import decision_lines, headline, headline_scale
+from eipopt.economics import STATUS_REJECTED
+from eipopt.model import Scenario
+from eipopt.readable import formatted_frame, is_numeric_kind, money_scale, number, shown_of
+from eipopt.report_tables import readable_tables
 from eipopt.result import Result
 
-
-def _fmt(value, digits: int = 4) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if isinstance(value, float):
-        value += 0.0  # no "-0"
-        return f"{value:,.{digits}g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return str(value)
+#: Rows of a table printed before it says how many more the workbook holds.
+CONSOLE_ROWS = 25
 
 
-def print_result(result: Result, console: Console | None = None) -> None:
-    """Headline KPIs, then funded measures, built links and budgets."""
-    console = console or Console(width=None if Console().is_terminal else 120)
-    s = result.summary
-    currency = s.get("currency", "")
-    headline = Table(title=f"eipopt - {s['scenario']}", show_header=True, header_style="bold")
-    headline.add_column("")
-    headline.add_column("baseline", justify="right")
-    headline.add_column("optimised", justify="right")
-    headline.add_column("change", justify="right")
-    headline.add_row(f"annual cost ({currency}/yr)", _fmt(s["baseline_cost"]), _fmt(s["total_cost"]), _fmt(None if s["cost_savings"] is None else -s["cost_savings"]))
-    headline.add_row("annual CO2e (t/yr)", _fmt(s["baseline_co2"]), _fmt(s["total_co2"]), _fmt(None if s["co2_reduction"] is None else -s["co2_reduction"]))
-    console.print(headline)
-    gap = "" if s["mip_gap"] is None else f", gap {s['mip_gap']:.2e}"
-    console.print(f"status [bold]{s['status']}[/bold] (objective {s['objective']}{gap}), baseline {s['baseline_status']}, "
-                  f"new capex {_fmt(s['capex_total'])} {currency}, solved in {s['solve_seconds']:.2f} s")
-    for key in ("infeasibility", "baseline_infeasibility"):
-        for line in s.get(key, []):
-            console.print(f"[red]{key.replace('_', ' ')}:[/red] {line}")
-    if "links" in result.tables and len(result.links):
-        table = Table(title="Symbiosis links", header_style="bold")
-        table.add_column("link", no_wrap=True)
-        table.add_column("from -> to")
-        table.add_column("built")
-        table.add_column("tiers built")
-        for column in ("flow", "capacity", "use"):
-            table.add_column(column, justify="right", no_wrap=True)
-        for row in result.links.itertuples():
-            built = "existing" if row.existing else ("yes" if row.built else "no")
-            table.add_row(row.id, f"{row.source} -> {row.sink}", built, row.tiers_built or "-",
-                          _fmt(row.flow), _fmt(row.capacity_built), f"{row.utilisation:.0%}")
+def _rich_table(frame, currency: str, title: str) -> Table:
+    text = formatted_frame(frame, currency)
+    table = Table(title=title, header_style="bold")
+    for column, source in zip(text.columns, frame.columns, strict=True):
+        table.add_column(column, justify="right" if is_numeric_kind(source) else "left", overflow="fold")  # wrap, never cut
+    for row in text.itertuples(index=False):
+        table.add_row(*row)
+    return table
+
+
+def print_result(result: Result, scenario: Scenario, console: Console | None = None) -> None:
+    """The decision in a few lines, baseline against plan, then links, measures, breakdown and budgets."""
+    console = console or Console(width=None if Console().is_terminal else 140)
+    currency = scenario.settings.currency
+    for i, line in enumerate(decision_lines(result, scenario, where="all with --out results.xlsx")):
+        console.print(f"[bold]{line}[/bold]" if i == 0 else f"- {line}", highlight=False)
+    if result.summary["total_cost"] is None:
+        return
+    scale = headline_scale(result, scenario)
+    head = Table(title=f"eipopt - {scenario.name}: baseline against plan", header_style="bold")
+    for column in ("", "baseline", "plan", "change"):
+        head.add_column(column, justify="right" if column else "left")
+    for row in headline(result, scenario).itertuples():
+        is_money = row.unit.startswith(currency)
+        unit = scale.unit(row.unit.partition("/")[2]) if is_money else row.unit
+        head.add_row(f"{row.figure} ({unit})", *[number(scale.scaled(v) if is_money and v is not None else v) for v in (row.baseline, row.plan, row.change)])
+    console.print(head)
+    tables = readable_tables(result, scenario)
+    links = tables["links"]
+    if len(links):
+        shown = links.sort_values(["built", "flow"], ascending=False)[["id", "source_name", "sink_name", "built", "existing", "tiers_built", "capacity_entered", "flow", "unit", "utilisation", "capex", "why_not_built"]]
+        cut = shown_of(min(CONSOLE_ROWS, len(shown)), len(shown), "all with --out results.xlsx")
+        console.print(_rich_table(shown.head(CONSOLE_ROWS), currency, "Symbiosis links" + (f" ({cut})" if cut else "")))
+    economics = tables["economics"]
+    if len(economics):
+        order = economics.assign(_rejected=economics["decision"] == STATUS_REJECTED).sort_values(["_rejected", "net_annual_benefit"], ascending=[True, False])
+        shown = order[["id", "name", "decision", "capex", "annual_saving", "simple_payback_years", "co2_avoided", "cost_per_tonne", "why_not_funded"]]
+        cut = shown_of(min(CONSOLE_ROWS, len(shown)), len(shown), "all with --out results.xlsx")
+        title = f"RECP measures: {result.summary['n_measures_funded']} new funded, {int(result.measures['existing'].sum())} existing, of {len(economics)} (stand-alone economics)"
+        console.print(_rich_table(shown.head(CONSOLE_ROWS), currency, title + (f"; {cut}" if cut else "")))
+    breakdown = result.breakdown[(result.breakdown["value"] != 0) | (result.breakdown["baseline_value"] != 0)]
+    for quantity, unit_title in (("cost", None), ("co2", "tCO2e/yr")):
+        part = breakdown[breakdown["quantity"] == quantity]
+        if not len(part):
+            continue
+        part_scale = money_scale(list(part["value"]) + list(part["baseline_value"]), currency) if quantity == "cost" else None
+        table = Table(title=f"Annual {'cost' if quantity == 'cost' else 'CO2e'} by component ({part_scale.unit('yr') if part_scale else unit_title})", header_style="bold")
+        for column in ("component", "baseline", "plan"):
+            table.add_column(column, justify="left" if column == "component" else "right")
+        for row in part.itertuples():
+            convert = part_scale.scaled if part_scale else float
+            table.add_row(row.component.replace("_", " "), number(convert(row.baseline_value)), number(convert(row.value)))
         console.print(table)
-    if "measures" in result.tables and len(result.measures):
-        funded = result.measures[result.measures["funded"]]
-        table = Table(title=f"RECP measures funded: {int(result.measures['new'].sum())} new, {int(result.measures['existing'].sum())} existing, of {len(result.measures)}", header_style="bold")
-        for column in ("id", "firm", "name", "capex", "annual cost"):
-            table.add_column(column)
-        for row in funded.head(25).itertuples():
-            table.add_row(row.id, row.firm, row.name, _fmt(row.capex), _fmt(row.annual_cost))
-        console.print(table)
-    if "breakdown" in result.tables:
-        table = Table(title="Breakdown by component", header_style="bold")
-        for column in ("quantity", "component", "baseline", "optimised"):
-            table.add_column(column, justify="right" if column in ("baseline", "optimised") else "left")
-        for row in result.breakdown.itertuples():
-            if row.value or row.baseline_value:
-                table.add_row(row.quantity, row.component, _fmt(row.baseline_value), _fmt(row.value))
-        console.print(table)
-    for budget_id, budget in s["budgets"].items():
-        console.print(f"budget {budget_id}: used {_fmt(budget['used'])} of {_fmt(budget['limit'])} {currency}")

@@ -22,7 +22,7 @@ from eipopt.text_tables import MAX_COLUMNS, MAX_ROWS, text_frame
 SETTINGS_SHEET = "scenario"
 BUDGETS_SHEET = "budgets"
 #: A sheet of this name (any case) documents the columns and is not read.
-README_SHEET = "readme"
+README_SHEET = "README"
 #: Where each settings key was read: dotted key -> (file or sheet, line or row).
 KeyPositions = dict[str, tuple[str, int]]
 
@@ -86,7 +86,7 @@ def read_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     formulas: dict[str, dict[tuple[int, int], str]] = {}
     try:
         for sheet in book.worksheets:
-            if sheet.title.lower() == README_SHEET:
+            if sheet.title.lower() == README_SHEET.lower():
                 continue
             label = f"{path}[{sheet.title}]"
             if sheet.title not in known:

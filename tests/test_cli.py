@@ -27,7 +27,7 @@ def test_solve_json_prints_exactly_one_object_with_every_key(khanh_phu_path):
 def test_solve_prints_a_readable_table(khanh_phu_path):
     run = eipopt_cli("solve", str(khanh_phu_path))
     assert run.returncode == 0
-    for text in ("annual cost (VND/yr)", "annual CO2e (t/yr)", "co2_offgas_to_liquid", "status optimal"):
+    for text in ("annual cost (annualised capex included) (bn VND/yr)", "annual CO2e (tCO2e/yr)", "co2_offgas_to_liquid", "Optimal (proven)"):
         assert text in run.stdout
 
 
