@@ -8,6 +8,7 @@ writes its table with ``--out FILE.csv`` and its figures with ``--plot STEM``
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sys
@@ -21,7 +22,16 @@ from rich.table import Table
 
 from eipopt.analysis.portfolio import AnalysisError
 from eipopt.api import ScenarioSolver
+from eipopt.json_stdout import chatter_to_stderr
 from eipopt.model import Objective, Scenario
+from eipopt.output import (
+    OutputError,
+    check_file_target,
+    check_stem_target,
+    write_csv,
+    write_figure,
+    write_files,
+)
 
 EXIT_INVALID = 2
 
@@ -32,7 +42,7 @@ def _common(command: Callable) -> Callable:
     options = [
         click.argument("path", type=click.Path(exists=True)),
         click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a setting or a cell, as in 'eipopt solve'. Repeatable."),
-        click.option("--out", type=click.Path(dir_okay=False), help="Write the table as CSV to this file."),
+        click.option("--out", type=click.Path(), help="Write the table as CSV to this file (replaced; never written through a link)."),
         click.option("--plot", "plot_stem", metavar="STEM", help="Write the figure(s) as STEM.png and STEM.svg."),
         click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object on stdout."),
         click.option("--time-limit", type=float, help="Seconds for HiGHS, per solve."),
@@ -65,11 +75,9 @@ def _invalid(message: str, as_json: bool) -> None:
     sys.exit(EXIT_INVALID)
 
 
-def _unsolved(error: AnalysisError, scenario: Scenario, objective, as_json: bool) -> None:
+def _unsolved(error: AnalysisError, as_json: bool) -> None:
     """Report a scenario without solution, with the core's explanation of what cannot be met."""
-    from eipopt.api import solve
-
-    result = solve(scenario, objective)
+    result = error.result
     if as_json:
         click.echo(result.to_json(indent=None))
     else:
@@ -77,6 +85,36 @@ def _unsolved(error: AnalysisError, scenario: Scenario, objective, as_json: bool
         for line in result.summary.get("infeasibility", []):
             click.echo(f"  - {line}", err=True)
     sys.exit(result.exit_code if result.exit_code else 4)
+
+
+def _compute(analysis: Callable, as_json: bool):
+    """Run an analysis (solver chatter kept off stdout under --json); a scenario without solution exits."""
+    try:
+        with chatter_to_stderr(as_json):
+            return analysis()
+    except AnalysisError as error:
+        _unsolved(error, as_json)
+
+
+def _csv_path(out: str, suffix: str = "") -> Path:
+    """``FILE.csv``, or ``FILE_suffix.csv`` for a command's second table."""
+    path = Path(out)
+    return path.with_name(f"{path.stem}_{suffix}{path.suffix or '.csv'}") if suffix else path
+
+
+def _plot_stem(stem: str, name: str) -> str:
+    return f"{stem}_{name}" if name else stem
+
+
+def _check_targets(out: str | None, tables: tuple[str, ...], plot_stem: str | None, figures: tuple[str, ...], as_json: bool) -> None:
+    """Every file the command will write can be written: checked before any solving (exit 2)."""
+    try:
+        for suffix in tables if out else ():
+            check_file_target(_csv_path(out, suffix))
+        for name in figures if plot_stem else ():
+            check_stem_target(_plot_stem(plot_stem, name))
+    except OutputError as error:
+        _invalid(str(error), as_json)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -105,13 +143,11 @@ def _print_table(frame: pd.DataFrame, columns: list[str], title: str) -> None:
     Console(width=None if Console().is_terminal else 160).print(table)
 
 
-def _write(frame: pd.DataFrame, out: str | None, suffix: str = "") -> None:
-    if out:
-        path = Path(out)
-        if suffix:
-            path = path.with_name(f"{path.stem}_{suffix}{path.suffix or '.csv'}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False)
+def _write(out: str | None, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Write each table as ``FILE.csv`` / ``FILE_<suffix>.csv`` (spreadsheet-safe, staged then renamed into place)."""
+    if not out:
+        return []
+    return [str(p) for p in write_files({_csv_path(out, suffix): functools.partial(write_csv, frame) for suffix, frame in tables.items()})]
 
 
 def _plot(stem: str | None, figures: dict[str, Callable]) -> list[str]:
@@ -122,7 +158,7 @@ def _plot(stem: str | None, figures: dict[str, Callable]) -> list[str]:
 
     written = []
     for name, draw in figures.items():
-        written += [str(p) for p in save(draw(), f"{stem}_{name}" if name else stem)]
+        written += [str(p) for p in write_figure(_plot_stem(stem, name), lambda target, draw=draw: save(draw(), target))]
     return written
 
 
@@ -155,12 +191,10 @@ def pareto(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
     from eipopt.analysis.plots import pareto_plot
 
     scenario = _load(path, overrides, as_json)
-    try:
-        front = pareto_front(scenario, points, solver=_solver(time_limit, mip_gap, threads))
-    except AnalysisError as error:
-        _unsolved(error, scenario, Objective.COST, as_json)
-    _write(front.points, out)
-    written = _plot(plot_stem, {"": lambda: pareto_plot(front, scenario.settings.currency)})
+    _check_targets(out, ("",), plot_stem, ("",), as_json)
+    front = _compute(lambda: pareto_front(scenario, points, solver=_solver(time_limit, mip_gap, threads)), as_json)
+    written = _write(out, {"": front.points})
+    written += _plot(plot_stem, {"": lambda: pareto_plot(front, scenario.settings.currency)})
     if not as_json:
         points = front.points.assign(items=front.points[["n_measures_funded", "n_links_built", "n_tiers_built"]].sum(axis=1))
         columns = ["point", "kind", "epsilon", "total_cost", "total_co2", "cost_savings", "co2_reduction", "capex_total", "abatement_cost", "items", "change"]
@@ -187,17 +221,17 @@ def budget(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
     from eipopt.analysis.plots import abatement_plot, budget_plot
 
     scenario = _load(path, overrides, as_json)
+    _check_targets(out, ("", "abatement"), plot_stem, ("response", "abatement"), as_json)
     try:
         limits = parse_steps(steps)
-        response = budget_response(scenario, budget_id, limits, objective, solver=_solver(time_limit, mip_gap, threads))
+        response = _compute(lambda: budget_response(scenario, budget_id, limits, objective, solver=_solver(time_limit, mip_gap, threads)), as_json)
     except ValueError as error:
         _invalid(str(error), as_json)
     statuses = set(response.levels["status"])
     exit_code = 0 if statuses & {"optimal", "feasible"} else 3 if "infeasible" in statuses else 4
-    _write(response.levels, out)
-    _write(response.packages, out, "abatement")
+    written = _write(out, {"": response.levels, "abatement": response.packages})
     currency = scenario.settings.currency
-    written = _plot(plot_stem, {"response": lambda: budget_plot(response, currency), "abatement": lambda: abatement_plot(response, currency)})
+    written += _plot(plot_stem, {"response": lambda: budget_plot(response, currency), "abatement": lambda: abatement_plot(response, currency)})
     if not as_json:
         columns = ["limit", "status", "total_cost", "total_co2", "cost_savings", "co2_reduction", "budget_used", "savings_per_budget", "co2_reduction_per_budget", "kept_previous"]
         _print_table(response.levels, columns, f"Budget response of {scenario.name}: budget '{budget_id}' (objective {response.objective}, {currency}, tCO2e/yr)")
@@ -216,13 +250,11 @@ def attribute(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thr
     from eipopt.analysis.plots import attribution_plot
 
     scenario = _load(path, overrides, as_json)
-    try:
-        result = attribute_items(scenario, objective, solver=_solver(time_limit, mip_gap, threads))
-    except AnalysisError as error:
-        _unsolved(error, scenario, objective, as_json)
-    _write(result.items, out)
+    _check_targets(out, ("",), plot_stem, ("",), as_json)
+    result = _compute(lambda: attribute_items(scenario, objective, solver=_solver(time_limit, mip_gap, threads)), as_json)
+    written = _write(out, {"": result.items})
     currency = scenario.settings.currency
-    written = _plot(plot_stem, {"": lambda: attribution_plot(result, currency)})
+    written += _plot(plot_stem, {"": lambda: attribution_plot(result, currency)})
     summary = result.optimum.summary
     if not as_json:
         columns = ["rank", "item", "kind", "capex", "delta_cost", "delta_co2", "delta_cost_per_capex", "delta_co2_per_capex", "replaced_by", "status_without"]
@@ -246,14 +278,11 @@ def greedy(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
     from eipopt.analysis.plots import greedy_plot
 
     scenario = _load(path, overrides, as_json)
-    try:
-        result = greedy_comparison(scenario, objective, solver=_solver(time_limit, mip_gap, threads))
-    except AnalysisError as error:
-        _unsolved(error, scenario, objective, as_json)
-    _write(result.comparison, out)
-    _write(result.ranking, out, "ranking")
+    _check_targets(out, ("", "ranking"), plot_stem, ("",), as_json)
+    result = _compute(lambda: greedy_comparison(scenario, objective, solver=_solver(time_limit, mip_gap, threads)), as_json)
+    written = _write(out, {"": result.comparison, "ranking": result.ranking})
     currency = scenario.settings.currency
-    written = _plot(plot_stem, {"": lambda: greedy_plot(result, currency)})
+    written += _plot(plot_stem, {"": lambda: greedy_plot(result, currency)})
     if not as_json:
         ranking = ["rank", "item", "kind", "bundle_capex", "saving_alone", "co2_reduction_alone", "merit_per_capex", "greedy", "in_optimum"]
         _print_table(result.ranking, ranking, f"Greedy ranking (objective {result.objective}: merit alone per unit capex)")
