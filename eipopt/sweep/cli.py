@@ -2,13 +2,15 @@
 
 Exit codes: 0 every case has a result (infeasible included), 2 invalid input
 (nothing run; or some cases have invalid override values), 4 some cases failed
-in the solver, or the sweep stopped (a worker died, the cluster is unreachable).
+in the solver, or the sweep stopped (a worker died, the cluster is unreachable),
+130 interrupted (Ctrl-C or SIGTERM: the workers are stopped, finished cases stored).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -28,6 +30,8 @@ from eipopt.sweep.run import sweep
 from eipopt.sweep.store import StoreError
 
 EXIT_OK, EXIT_INVALID, EXIT_FAILED = 0, 2, 4
+#: Stopped by Ctrl-C or SIGTERM (the shell's code for an interrupt); finished cases are stored.
+EXIT_INTERRUPTED = 130
 #: Columns of the table printed on the terminal (besides case and the varied keys).
 SHOWN = ("status", "total_cost", "total_co2", "cost_savings", "co2_reduction", "n_links_built", "n_measures_funded", "error")
 #: Summary keys that can be plotted with --y (besides budget.<id>.limit / .used).
@@ -72,15 +76,19 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
     except ScenarioError as error:
         _fail_invalid(error, as_json)
     show_progress = sys.stderr.isatty() if progress is None else progress
+    previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # a terminated sweep stops its workers like Ctrl-C does
     try:
         with chatter_to_stderr(as_json):
             frame = sweep(scenario, vary, objective=objective, workers=workers, scheduler=scheduler, store=store, progress=show_progress,
                           retry_failed=retry_failed, max_cases=max_cases)
     except SweepStopped as stopped:
-        click.echo(json.dumps({"status": "error", "exit_code": EXIT_FAILED, "message": str(stopped), "store": store}) if as_json else f"Sweep stopped: {stopped}", err=not as_json)
-        sys.exit(EXIT_FAILED)
+        _stopped(EXIT_FAILED, "error", f"Sweep stopped: {stopped}", store, as_json)
+    except KeyboardInterrupt:
+        _stopped(EXIT_INTERRUPTED, "interrupted", f"Sweep interrupted: finished cases are stored in {store}; run the same command again to resume", store, as_json)
     except (StoreError, TooManyCases) as error:
         _fail_invalid(ScenarioError([Problem(error.where, str(error))]), as_json)
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
     if out:
         output.write_files({out: functools.partial(output.write_csv, frame)})
     plots = []
@@ -111,6 +119,18 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
         click.echo(f"{len(frame)} cases ({', '.join(f'{v} {k}' for k, v in counts.items())}); {int(failed.sum())} failed; store: {store}")
         for written in [*([out] if out else []), *plots]:
             click.echo(f"written {written}")
+    sys.exit(code)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stopped(code: int, status: str, message: str, store: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"status": status, "exit_code": code, "message": message, "store": store}))
+    else:
+        click.echo(message, err=True)
     sys.exit(code)
 
 
