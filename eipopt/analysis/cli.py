@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eipopt.analysis.portfolio import AnalysisError
+from eipopt.analysis.tables import ANALYSIS_MIP_GAP
 from eipopt.api import ScenarioSolver
 from eipopt.json_stdout import chatter_to_stderr
 from eipopt.model import Objective, Scenario
@@ -46,7 +47,7 @@ def _common(command: Callable) -> Callable:
         click.option("--plot", "plot_stem", metavar="STEM", help="Write the figure(s) as STEM.png and STEM.svg."),
         click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object on stdout."),
         click.option("--time-limit", type=float, help="Seconds for HiGHS, per solve."),
-        click.option("--mip-gap", type=float, help="Relative MIP gap at which HiGHS stops."),
+        click.option("--mip-gap", type=float, help=f"Relative MIP gap at which HiGHS stops [default: {ANALYSIS_MIP_GAP:g}, tighter than a single solve's, so that differences between solves are findings]."),
         click.option("--threads", type=int, help="HiGHS threads."),
     ]
     for option in reversed(options):
@@ -64,7 +65,8 @@ def _load(path: str, overrides: tuple[str, ...], as_json: bool) -> Scenario:
 
 
 def _solver(time_limit, mip_gap, threads) -> ScenarioSolver:
-    return ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads)
+    """The analyses' solver: --mip-gap if given, else the analyses' tight default (not the scenario's)."""
+    return ScenarioSolver(time_limit=time_limit, mip_gap=ANALYSIS_MIP_GAP if mip_gap is None else mip_gap, threads=threads)
 
 
 def _invalid(message: str, as_json: bool) -> None:
@@ -162,6 +164,13 @@ def _plot(stem: str | None, figures: dict[str, Callable]) -> list[str]:
     return written
 
 
+def _note_within_gap(rows: pd.DataFrame, column: str, what: str) -> None:
+    """Say which numbers lie inside the MIP gap (left blank in the table: not findings)."""
+    if len(rows):
+        click.echo(f"{len(rows)} {what} inside the MIP gap, not findings (a smaller --mip-gap or a longer --time-limit may resolve them): "
+                   + ", ".join(_fmt(v) for v in rows[column]))
+
+
 def _finite(value):
     """NaN and infinities as None, recursively (JSON has no NaN)."""
     if isinstance(value, dict):
@@ -197,9 +206,10 @@ def pareto(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
     written += _plot(plot_stem, {"": lambda: pareto_plot(front, scenario.settings.currency)})
     if not as_json:
         points = front.points.assign(items=front.points[["n_measures_funded", "n_links_built", "n_tiers_built"]].sum(axis=1))
-        columns = ["point", "kind", "epsilon", "total_cost", "total_co2", "cost_savings", "co2_reduction", "capex_total", "abatement_cost", "items", "change"]
+        columns = ["point", "kind", "epsilon", "total_cost", "total_co2", "cost_savings", "co2_reduction", "capex_total", "abatement_cost", "within_gap", "items", "change"]
         _print_table(points, columns, f"Cost-CO2e front of {scenario.name} (annual {scenario.settings.currency} and tCO2e; change from the previous point)")
         click.echo(f"{len(front.points)} non-dominated point(s); {front.n_dropped} solve(s) dropped as duplicate or dominated")
+        _note_within_gap(front.points.loc[front.points["within_gap"]], "point", "point(s)")
         for row in front.dropped.itertuples():
             click.echo(f"  dropped solve {getattr(row, 'solve', '-')}: {row.reason}")
     _finish(as_json, {"scenario": scenario.name, "analysis": "pareto", "points": _records(front.points),
@@ -233,10 +243,11 @@ def budget(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
     currency = scenario.settings.currency
     written += _plot(plot_stem, {"response": lambda: budget_plot(response, currency), "abatement": lambda: abatement_plot(response, currency)})
     if not as_json:
-        columns = ["limit", "status", "total_cost", "total_co2", "cost_savings", "co2_reduction", "budget_used", "savings_per_budget", "co2_reduction_per_budget", "kept_previous"]
+        columns = ["limit", "status", "total_cost", "total_co2", "cost_savings", "co2_reduction", "budget_used", "savings_per_budget", "co2_reduction_per_budget", "kept_previous", "within_gap"]
         _print_table(response.levels, columns, f"Budget response of {scenario.name}: budget '{budget_id}' (objective {response.objective}, {currency}, tCO2e/yr)")
         packages = ["from_limit", "to_limit", "added", "removed", "delta_capex", "delta_cost", "abated", "cost_per_tonne"]
         _print_table(response.packages, packages, f"Packages bought by each step ({currency}/yr, tCO2e/yr, {currency}/tCO2e)")
+        _note_within_gap(response.levels.loc[response.levels["within_gap"]], "limit", "step(s) to the limit(s)")
     _finish(as_json, {"scenario": scenario.name, "analysis": "budget", "budget": budget_id, "objective": response.objective,
                       "levels": _records(response.levels), "packages": _records(response.packages)}, written, exit_code)
 
@@ -257,8 +268,9 @@ def attribute(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thr
     written += _plot(plot_stem, {"": lambda: attribution_plot(result, currency)})
     summary = result.optimum.summary
     if not as_json:
-        columns = ["rank", "item", "kind", "capex", "delta_cost", "delta_co2", "delta_cost_per_capex", "delta_co2_per_capex", "replaced_by", "status_without"]
+        columns = ["rank", "item", "kind", "capex", "delta_cost", "delta_co2", "delta_cost_per_capex", "delta_co2_per_capex", "significant", "replaced_by", "status_without"]
         _print_table(result.items, columns, f"Contribution of each funded item of {scenario.name} (objective {result.objective}; {currency}/yr, tCO2e/yr)")
+        _note_within_gap(result.items.loc[~result.items["significant"]], "item", "contribution(s)")
         click.echo(f"total savings {_fmt(summary['cost_savings'])} {currency}/yr; sum of contributions {_fmt(float(result.items['delta_cost'].sum()))} "
                    f"(difference {_fmt(result.interaction)}: items substitute for (>0) or complement (<0) each other)")
     _finish(as_json, {"scenario": scenario.name, "analysis": "attribute", "objective": result.objective,
