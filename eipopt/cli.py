@@ -77,7 +77,7 @@ def solve(path, objective, overrides, out, force, as_json, time_limit, mip_gap, 
     scenario = _load(path, overrides, as_json)
     try:
         if out:
-            check_folder_target(out, force=force)  # before solving: a run is never lost to a bad target
+            check_folder_target(out, force=force, protect=[path])  # before solving: a run is never lost to a bad target
         with chatter_to_stderr(as_json):
             result = solve_scenario(scenario, objective, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
             if out:

@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -53,9 +53,16 @@ class OutputError(ValueError):
 
 
 # --- checks, before any solving --------------------------------------------------
-def check_folder_target(path: str | Path, *, force: bool = False) -> Path:
-    """Raise :class:`OutputError` unless ``path`` can be (re)placed by a folder of results."""
+def check_folder_target(path: str | Path, *, force: bool = False, protect: Iterable[str | Path] = ()) -> Path:
+    """Raise :class:`OutputError` unless ``path`` can be (re)placed by a folder of results.
+
+    ``protect``: paths the run reads (the scenario); a target that is one of
+    them or holds one is refused even with ``force``.
+    """
     target = Path(path)
+    for kept in protect:
+        if Path(kept).resolve().is_relative_to(target.resolve()):
+            raise OutputError(target, f"holds {kept}, which this run reads; replacing it would delete it (choose another folder)")
     if target.is_symlink():
         raise OutputError(target, "is a symbolic link; eipopt never writes through a link (remove it or choose another folder)")
     if target.exists():
@@ -131,7 +138,8 @@ def _staging(parent: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_folder(path: str | Path, files: Mapping[str, Callable[[Path], None]], *, force: bool = False, about: Mapping | None = None) -> Path:
+def write_folder(path: str | Path, files: Mapping[str, Callable[[Path], None]], *, force: bool = False, about: Mapping | None = None,
+                 protect: Iterable[str | Path] = ()) -> Path:
     """Write a complete folder of results at ``path``, replacing any earlier one as a whole.
 
     ``files`` maps each file name to a function writing that file to the path
@@ -140,7 +148,7 @@ def write_folder(path: str | Path, files: Mapping[str, Callable[[Path], None]], 
     target and renamed into place; a folder already there is moved aside and
     deleted (links inside it are deleted, not followed).
     """
-    target = check_folder_target(path, force=force)
+    target = check_folder_target(path, force=force, protect=protect)
     parent = target.absolute().parent
     with _staging(parent) as staging:
         for name, write in files.items():

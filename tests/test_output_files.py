@@ -150,6 +150,17 @@ def test_solve_refuses_a_bad_out_with_exit_2_before_solving(tmp_path, monkeypatc
     assert (tmp_path / "MINE" / "notes.txt").read_text() == "keep me"
 
 
+def test_solve_never_replaces_the_scenario_it_reads_even_with_force(tmp_path):
+    park = tmp_path / "park"
+    write_scenario(waste_to_feed(), park)
+    before = sorted(p.name for p in park.iterdir())
+    for target in (park, tmp_path):
+        run = CliRunner().invoke(cli.main, ["solve", str(park), "--out", str(target), "--force", "--json"])
+        assert run.exit_code == 2
+        assert "which this run reads" in json.loads(run.stdout)["problems"][0]
+    assert sorted(p.name for p in park.iterdir()) == before
+
+
 def test_analysis_and_sweep_refuse_bad_targets_before_solving(tmp_path, khanh_phu_path):
     (tmp_path / "FILE").write_text("x")
     (tmp_path / "folder.csv").mkdir()

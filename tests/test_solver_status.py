@@ -12,8 +12,8 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 import eipopt
 from eipopt.model import build_model
-from eipopt.solvers.highs import _relative_gap, _status
-from eipopt.solvers.status import SolveStatus
+from eipopt.solvers.highs import HighsRunner, _relative_gap, _status
+from eipopt.solvers.status import SolveOutcome, SolveStatus
 from tests.tiny import make_scenario, waste_to_feed
 
 
@@ -156,3 +156,25 @@ def test_least_co2_tie_break_after_a_stopped_cost_stage_keeps_the_cost_incumbent
     assert s["mip_gap_stage"] == "cost"
     assert s["mip_gap"] > 0
     assert s["objective_value"] == pytest.approx(s["total_cost"])
+
+
+def test_cost_stage_without_an_answer_keeps_the_least_co2_solution_with_its_measured_gap(monkeypatch):
+    """waste_to_feed, objective co2: least CO2e sends all 30 t (17 - 30 * (0.1 + 0.8 * 0.2) = 9.2 t),
+    at cost 980 - 30 * 15.4 + 20 + 30 = 568. If the cost stage stops without a solution and a bound
+    of 500, the least-CO2e solution is the answer: feasible, cost gap (568 - 500) / 568, absolute 68."""
+    original = HighsRunner._run
+
+    def cost_stage_stops(self, park, time_limit, stage=""):
+        if stage == "cost":  # only the second stage of a co2 solve optimises cost here (baseline=False)
+            return SolveOutcome(SolveStatus.NO_SOLUTION, None, 500.0, None, 0.1, "maxTimeLimit", "cost", {"cost": None})
+        return original(self, park, time_limit, stage)
+
+    monkeypatch.setattr(HighsRunner, "_run", cost_stage_stops)
+    result = eipopt.solve(waste_to_feed(), "co2", baseline=False)
+    s = result.summary
+    assert s["status"] == "feasible"
+    assert s["total_co2"] == pytest.approx(9.2)
+    assert s["total_cost"] == pytest.approx(568)
+    assert s["mip_gap_stage"] == "cost"
+    assert s["mip_gap"] == pytest.approx(68 / 568)
+    assert s["absolute_gaps"]["cost"] == pytest.approx(68)
