@@ -14,7 +14,7 @@ import math
 import pytest
 from click.testing import CliRunner
 
-from eipopt.analysis import attribute, budget_response, pareto_front
+from eipopt.analysis import attribute, budget_response, pareto_front, parse_steps
 from eipopt.analysis.tables import ANALYSIS_MIP_GAP, stage_difference, within_gap
 from eipopt.cli import main
 from eipopt.result import Result
@@ -152,3 +152,16 @@ def test_shipped_parks_have_no_contribution_inside_the_gap(name):
     items = json.loads(run.stdout)["items"]
     assert items
     assert all(item["significant"] for item in items)
+
+
+def test_absurd_budget_steps_and_pareto_points_are_refused_before_solving(khanh_phu_path):
+    """A billion budget levels would be 8 GB of values before the first solve: refused at the count."""
+    with pytest.raises(ValueError, match="1,000,000,000 steps, more than the limit"):
+        parse_steps("0:1:1000000000")
+    with pytest.raises(ValueError, match="more than the limit"):
+        parse_steps(",".join(str(v) for v in range(10_001)))
+    run = CliRunner().invoke(main, ["budget", str(khanh_phu_path), "--budget", "investment", "--steps", "0:1e11:1000000000", "--json"])
+    assert run.exit_code == 2
+    assert "more than the limit" in json.loads(run.stdout)["problems"][0]
+    run = CliRunner().invoke(main, ["pareto", str(khanh_phu_path), "--points", "1000000000"])
+    assert run.exit_code == 2

@@ -52,8 +52,14 @@ class BudgetResponse:
     packages: pd.DataFrame
 
 
+#: Most budget levels one response solves (each is a MIP solve); checked before any value is made.
+MAX_STEPS = 10_000
+
+
 def parse_steps(text: str) -> list[float]:
     """Budget limits from ``V1,V2,...`` or ``START:STOP:STEPS`` (STEPS evenly spaced values, both ends included).
+
+    More than :data:`MAX_STEPS` values raise ``ValueError`` (``0:1:1e9`` is refused, not built).
 
     >>> parse_steps("0:3e9:4")
     [0.0, 1000000000.0, 2000000000.0, 3000000000.0]
@@ -67,6 +73,8 @@ def parse_steps(text: str) -> list[float]:
             count = int(steps)
             if count < 2 or float(steps) != count:
                 raise ValueError("STEPS must be a whole number >= 2")
+            if count > MAX_STEPS:
+                raise ValueError(f"{count:,} steps, more than the limit of {MAX_STEPS:,} solves")
             values = list(np.linspace(float(start), float(stop), count))
         else:
             values = [float(part) for part in text.split(",") if part.strip()]
@@ -74,6 +82,8 @@ def parse_steps(text: str) -> list[float]:
         raise ValueError(f"'{text}' is not V1,V2,... or START:STOP:STEPS ({error})") from None
     if not values:
         raise ValueError("no budget values given")
+    if len(values) > MAX_STEPS:
+        raise ValueError(f"{len(values):,} budget values, more than the limit of {MAX_STEPS:,} solves")
     if any(not math.isfinite(v) or v < 0 for v in values):
         raise ValueError("budget values must be finite and >= 0")
     return sorted({float(v) for v in values})

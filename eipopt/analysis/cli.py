@@ -35,6 +35,8 @@ from eipopt.output import (
 )
 
 EXIT_INVALID = 2
+#: Most solves on one Pareto front (each a MIP solve): a larger --points is an input error.
+MAX_POINTS = 1_000
 
 
 # --- shared options and output ---------------------------------------------------
@@ -193,7 +195,7 @@ def _finish(as_json: bool, payload: dict, written: list[str], exit_code: int = 0
 # --- commands ------------------------------------------------------------------------
 @click.command(short_help="Cost-CO2e trade-off curve (epsilon-constraint).")
 @_common
-@click.option("--points", type=click.IntRange(min=2), default=5, show_default=True, help="Solves on the front: the two extremes and POINTS-2 CO2e caps between them.")
+@click.option("--points", type=click.IntRange(min=2, max=MAX_POINTS), default=5, show_default=True, help="Solves on the front: the two extremes and POINTS-2 CO2e caps between them.")
 def pareto(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, threads, points) -> None:
     """Cost-CO2e trade-off curve of the scenario at PATH (epsilon-constraint method)."""
     from eipopt.analysis.pareto import pareto_front
