@@ -127,6 +127,15 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
 
 
 @contextmanager
+def _failing_as_output_error(target: Path) -> Iterator[None]:
+    """A write that fails midway (disk full, permissions) is an :class:`OutputError`, the previous files unchanged."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputError(target, f"could not be written ({error.strerror or error}); any earlier files there are unchanged") from None
+
+
+@contextmanager
 def _staging(parent: Path) -> Iterator[Path]:
     """A fresh folder beside the targets (same file system, so renames are atomic), removed afterwards."""
     parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +159,7 @@ def write_folder(path: str | Path, files: Mapping[str, Callable[[Path], None]], 
     """
     target = check_folder_target(path, force=force, protect=protect)
     parent = target.absolute().parent
-    with _staging(parent) as staging:
+    with _failing_as_output_error(target), _staging(parent) as staging:
         for name, write in files.items():
             write(staging / name)
         manifest = {**(about or {}), "files": sorted([*files, MANIFEST])}
@@ -187,7 +196,7 @@ def write_files(targets: Mapping[str | Path, Callable[[Path], None]]) -> list[Pa
     for path in given:
         by_parent.setdefault(check_file_target(path).absolute().parent, []).append(path)
     for parent, paths in by_parent.items():
-        with _staging(parent) as staging:
+        with _failing_as_output_error(paths[0]), _staging(parent) as staging:
             staged = []
             for index, path in enumerate(paths):
                 copy = staging / f"{index}{path.suffix}"
@@ -206,7 +215,7 @@ def write_figure(stem: str | Path, save: Callable[[Path], list[Path]]) -> list[P
     """
     given = check_stem_target(stem)
     parent = given.absolute().parent
-    with _staging(parent) as staging:
+    with _failing_as_output_error(given), _staging(parent) as staging:
         written = [Path(p) for p in save(staging / given.name)]
         for path in written:
             os.replace(path, check_file_target(parent / path.name))

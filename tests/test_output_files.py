@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import eipopt
 from eipopt import cli
 from eipopt.io import write_scenario
-from eipopt.output import MANIFEST, OutputError, write_figure, write_files
+from eipopt.output import MANIFEST, OutputError, write_figure, write_files, write_folder
 from tests.tiny import electricity, saving, waste_to_feed
 
 FORMULAS = ["=HYPERLINK(\"http://x\",\"click\")", "+1+2", "-3+4", "@SUM(A1:A2)"]
@@ -58,6 +58,23 @@ def test_a_folder_of_other_files_is_refused_without_force(result, tmp_path):
     result.write(mine, force=True)
     assert "notes.txt" not in _files(mine)
     assert "summary.json" in _files(mine)
+
+
+def test_a_write_failing_midway_leaves_the_previous_run_intact(result, tmp_path):
+    """A disk that fills up while the new set is written: exit-2 error, the earlier results as they were."""
+    out = result.write(tmp_path / "out")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def disk_full(path):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_folder(out, {"summary.json": disk_full})
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_files({tmp_path / "out" / "links.csv": disk_full})
+    assert (out / "links.csv").read_bytes() == before["links.csv"]
 
 
 def test_an_empty_folder_is_used(result, tmp_path):

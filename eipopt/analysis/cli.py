@@ -147,22 +147,28 @@ def _print_table(frame: pd.DataFrame, columns: list[str], title: str) -> None:
     Console(width=None if Console().is_terminal else 160).print(table)
 
 
-def _write(out: str | None, tables: dict[str, pd.DataFrame]) -> list[str]:
+def _write(out: str | None, tables: dict[str, pd.DataFrame], as_json: bool) -> list[str]:
     """Write each table as ``FILE.csv`` / ``FILE_<suffix>.csv`` (spreadsheet-safe, staged then renamed into place)."""
     if not out:
         return []
-    return [str(p) for p in write_files({_csv_path(out, suffix): functools.partial(write_csv, frame) for suffix, frame in tables.items()})]
+    try:
+        return [str(p) for p in write_files({_csv_path(out, suffix): functools.partial(write_csv, frame) for suffix, frame in tables.items()})]
+    except OutputError as error:
+        _invalid(str(error), as_json)
 
 
-def _plot(stem: str | None, figures: dict[str, Callable]) -> list[str]:
+def _plot(stem: str | None, figures: dict[str, Callable], as_json: bool) -> list[str]:
     """Save each figure under STEM (or STEM_name); return the paths written."""
     if not stem:
         return []
     from eipopt.analysis.plots import save
 
     written = []
-    for name, draw in figures.items():
-        written += [str(p) for p in write_figure(_plot_stem(stem, name), lambda target, draw=draw: save(draw(), target))]
+    try:
+        for name, draw in figures.items():
+            written += [str(p) for p in write_figure(_plot_stem(stem, name), lambda target, draw=draw: save(draw(), target))]
+    except OutputError as error:
+        _invalid(str(error), as_json)
     return written
 
 
@@ -204,8 +210,8 @@ def pareto(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
     scenario = _load(path, overrides, as_json)
     _check_targets(out, ("",), plot_stem, ("",), as_json)
     front = _compute(lambda: pareto_front(scenario, points, solver=_solver(time_limit, mip_gap, threads)), as_json)
-    written = _write(out, {"": front.points})
-    written += _plot(plot_stem, {"": lambda: pareto_plot(front, scenario.settings.currency)})
+    written = _write(out, {"": front.points}, as_json)
+    written += _plot(plot_stem, {"": lambda: pareto_plot(front, scenario.settings.currency)}, as_json)
     if not as_json:
         points = front.points.assign(items=front.points[["n_measures_funded", "n_links_built", "n_tiers_built"]].sum(axis=1))
         columns = ["point", "kind", "epsilon", "total_cost", "total_co2", "cost_savings", "co2_reduction", "capex_total", "abatement_cost", "within_gap", "items", "change"]
@@ -241,9 +247,9 @@ def budget(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
         _invalid(str(error), as_json)
     statuses = set(response.levels["status"])
     exit_code = 0 if statuses & {"optimal", "feasible"} else 3 if "infeasible" in statuses else 4
-    written = _write(out, {"": response.levels, "abatement": response.packages})
+    written = _write(out, {"": response.levels, "abatement": response.packages}, as_json)
     currency = scenario.settings.currency
-    written += _plot(plot_stem, {"response": lambda: budget_plot(response, currency), "abatement": lambda: abatement_plot(response, currency)})
+    written += _plot(plot_stem, {"response": lambda: budget_plot(response, currency), "abatement": lambda: abatement_plot(response, currency)}, as_json)
     if not as_json:
         columns = ["limit", "status", "total_cost", "total_co2", "cost_savings", "co2_reduction", "budget_used", "savings_per_budget", "co2_reduction_per_budget", "kept_previous", "within_gap"]
         _print_table(response.levels, columns, f"Budget response of {scenario.name}: budget '{budget_id}' (objective {response.objective}, {currency}, tCO2e/yr)")
@@ -265,9 +271,9 @@ def attribute(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thr
     scenario = _load(path, overrides, as_json)
     _check_targets(out, ("",), plot_stem, ("",), as_json)
     result = _compute(lambda: attribute_items(scenario, objective, solver=_solver(time_limit, mip_gap, threads)), as_json)
-    written = _write(out, {"": result.items})
+    written = _write(out, {"": result.items}, as_json)
     currency = scenario.settings.currency
-    written += _plot(plot_stem, {"": lambda: attribution_plot(result, currency)})
+    written += _plot(plot_stem, {"": lambda: attribution_plot(result, currency)}, as_json)
     summary = result.optimum.summary
     if not as_json:
         columns = ["rank", "item", "kind", "capex", "delta_cost", "delta_co2", "delta_cost_per_capex", "delta_co2_per_capex", "significant", "replaced_by", "status_without"]
@@ -294,9 +300,9 @@ def greedy(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
     scenario = _load(path, overrides, as_json)
     _check_targets(out, ("", "ranking"), plot_stem, ("",), as_json)
     result = _compute(lambda: greedy_comparison(scenario, objective, solver=_solver(time_limit, mip_gap, threads)), as_json)
-    written = _write(out, {"": result.comparison, "ranking": result.ranking})
+    written = _write(out, {"": result.comparison, "ranking": result.ranking}, as_json)
     currency = scenario.settings.currency
-    written += _plot(plot_stem, {"": lambda: greedy_plot(result, currency)})
+    written += _plot(plot_stem, {"": lambda: greedy_plot(result, currency)}, as_json)
     if not as_json:
         ranking = ["rank", "item", "kind", "bundle_capex", "saving_alone", "co2_reduction_alone", "merit_per_capex", "greedy", "in_optimum"]
         _print_table(result.ranking, ranking, f"Greedy ranking (objective {result.objective}: merit alone per unit capex)")

@@ -89,15 +89,19 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
         _fail_invalid(ScenarioError([Problem(error.where, str(error))]), as_json)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
-    if out:
-        output.write_files({out: functools.partial(output.write_csv, frame)})
-    plots = []
-    if plot_stem:
-        from eipopt.sweep.plot import DEFAULT_Y, plot_sweep  # matplotlib: only when plotting
+    plots, option = [], "--out"
+    try:
+        if out:
+            output.write_files({out: functools.partial(output.write_csv, frame)})
+        option = "--plot"
+        if plot_stem:
+            from eipopt.sweep.plot import DEFAULT_Y, plot_sweep  # matplotlib: only when plotting
 
-        keys = list(vary)
-        by = keys[1] if len(keys) > 1 else None
-        plots = output.write_figure(plot_stem, lambda stem: plot_sweep(frame, keys[0], stem, by=by, y=y_keys or DEFAULT_Y, title=scenario.name))
+            keys = list(vary)
+            by = keys[1] if len(keys) > 1 else None
+            plots = output.write_figure(plot_stem, lambda stem: plot_sweep(frame, keys[0], stem, by=by, y=y_keys or DEFAULT_Y, title=scenario.name))
+    except output.OutputError as error:  # the results are in the store: only the files are missing
+        _fail_invalid(ScenarioError([Problem(option, f"{error}; the cases are stored in {store}")]), as_json)
     counts = frame["status"].value_counts().to_dict()
     failed = frame["error"].fillna("").ne("")
     code = EXIT_OK if not failed.any() else EXIT_INVALID if (frame.loc[failed, "status"] == "invalid").all() else EXIT_FAILED
