@@ -14,30 +14,12 @@ import eipopt
 from eipopt.model import build_model
 from eipopt.solvers.highs import HighsRunner, _relative_gap, _status
 from eipopt.solvers.status import SolveOutcome, SolveStatus
+from tests.hard_models import multi_knapsack
 from tests.tiny import make_scenario, waste_to_feed
 
 
-def _multi_knapsack(items: int = 200, budgets: int = 8, seed: int = 1, saving: str = "opex_change"):
-    """Measures with random savings drawing random amounts from eight budgets, each a quarter of the total:
-    a multi-dimensional knapsack, which HiGHS cannot prove optimal in a second (nor in 30 s on the
-    2-core development machine; 80 items and six budgets took 0.5-1.3 s, too close to the limit).
-    ``saving``: the column the savings are in (``direct_co2_change`` makes the CO2e stage the hard one)."""
-    rng = random.Random(seed)
-    measures = [{"id": f"m{i}", "firm": "F", saving: -rng.randint(200, 1000)} for i in range(items)]
-    use = [{"item": f"m{i}", "budget": f"b{b}", "amount": rng.randint(100, 1000)} for i in range(items) for b in range(budgets)]
-    limits = [{"id": f"b{b}", "limit": sum(u["amount"] for u in use if u["budget"] == f"b{b}") // 4} for b in range(budgets)]
-    return make_scenario(
-        {"budgets": limits},
-        resources=[{"id": "elec", "unit": "MWh", "buy_price": 1}],
-        firms=[{"id": "F"}],
-        flows=[{"firm": "F", "resource": "elec", "demand": 1}],
-        measures=measures,
-        budget_use=use,
-    )
-
-
 def test_time_limit_gives_feasible_with_its_gap():
-    result = eipopt.solve(_multi_knapsack(), baseline=False, time_limit=1.0)
+    result = eipopt.solve(multi_knapsack(), baseline=False, time_limit=1.0)
     assert result.status == "feasible"
     assert result.exit_code == 0
     assert result.summary["mip_gap"] > 0
@@ -121,7 +103,7 @@ def test_model_variables_reach_highs_in_one_call(monkeypatch):
 def test_co2_stage_stopped_at_the_limit_is_a_feasible_answer_with_its_gap():
     """The least-CO2e stage is the hard knapsack: stopped at 1 s with an incumbent, it is the answer
     (feasible, its own gap, measured on CO2e), and the cost stage is not run on an unproven cap."""
-    result = eipopt.solve(_multi_knapsack(saving="direct_co2_change"), "co2", baseline=False, time_limit=1.0)
+    result = eipopt.solve(multi_knapsack(saving="direct_co2_change"), "co2", baseline=False, time_limit=1.0)
     s = result.summary
     assert s["status"] == "feasible"
     assert result.exit_code == 0
@@ -135,7 +117,7 @@ def test_co2_stage_stopped_at_the_limit_is_a_feasible_answer_with_its_gap():
 def test_cost_stage_stopped_after_an_optimal_co2_stage_reports_the_cost_gap():
     """CO2e does not depend on the decisions here (no measure changes it): the co2 stage is proven at
     once, the least-cost stage under it is the hard knapsack. Status and gap are the cost stage's."""
-    result = eipopt.solve(_multi_knapsack(), "co2", baseline=False, time_limit=1.0)
+    result = eipopt.solve(multi_knapsack(), "co2", baseline=False, time_limit=1.0)
     s = result.summary
     assert s["status"] == "feasible"
     assert s["mip_gap_stage"] == "cost"
@@ -150,7 +132,7 @@ def test_least_co2_tie_break_after_a_stopped_cost_stage_keeps_the_cost_incumbent
     """The analyses' tie-break (least CO2e among least-cost solutions): a cost stage stopped at the
     limit is a feasible answer with the cost gap, not 'no solution'."""
     solver = eipopt.ScenarioSolver(baseline=False, time_limit=1.0)
-    result = solver.solve(_multi_knapsack(), "cost", least_co2_at_cost=True)
+    result = solver.solve(multi_knapsack(), "cost", least_co2_at_cost=True)
     s = result.summary
     assert s["status"] == "feasible"
     assert s["mip_gap_stage"] == "cost"
