@@ -76,6 +76,8 @@ def solve(path, objective, overrides, out, force, as_json, time_limit, mip_gap, 
     """Solve the scenario at PATH (folder or .xlsx) and compare with its baseline."""
     scenario = _load(path, overrides, as_json)
     try:
+        if force and not out:
+            raise OutputError("--force", "replaces an --out folder: give --out DIR with it")
         if out:
             check_folder_target(out, force=force, protect=[path])  # before solving: a run is never lost to a bad target
         with chatter_to_stderr(as_json):

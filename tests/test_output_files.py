@@ -167,6 +167,12 @@ def test_solve_refuses_a_bad_out_with_exit_2_before_solving(tmp_path, monkeypatc
     assert (tmp_path / "MINE" / "notes.txt").read_text() == "keep me"
 
 
+def test_force_without_out_is_an_error(khanh_phu_path):
+    run = CliRunner().invoke(cli.main, ["solve", str(khanh_phu_path), "--force", "--json"])
+    assert run.exit_code == 2
+    assert "give --out DIR with it" in json.loads(run.stdout)["problems"][0]
+
+
 def test_solve_never_replaces_the_scenario_it_reads_even_with_force(tmp_path):
     park = tmp_path / "park"
     write_scenario(waste_to_feed(), park)
