@@ -204,6 +204,8 @@ def compose_result(
         "links_built": list(links.loc[links["new"], "id"]) if solved else [],
         "tiers_built": list(tiers.loc[tiers["built"], "item"]) if solved else [],
         "solver_message": outcome.message,
+        "mip_gap_stage": outcome.gap_stage,  # the objective mip_gap is measured on (a co2 solve has two stages)
+        "absolute_gaps": dict(outcome.absolute_gaps),  # objective -> |incumbent - bound| of each stage
     }
     if findings is not None:
         summary["infeasibility"] = list(findings["explanation"])

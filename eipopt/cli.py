@@ -14,8 +14,10 @@ import click
 
 from eipopt.api import solve as solve_scenario
 from eipopt.io import load_scenario, write_scenario
+from eipopt.json_stdout import chatter_to_stderr
 from eipopt.model import Objective, Scenario, ScenarioError
 from eipopt.model.errors import Problem
+from eipopt.output import OutputError, check_file_target, check_folder_target, write_files
 
 EXIT_INVALID = 2
 
@@ -83,21 +85,34 @@ def main() -> None:
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--objective", type=click.Choice([o.value for o in Objective]), help="Override the scenario's objective.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a setting (budgets.total.limit=2e10) or a cell (links.ID.capacity=12000). Repeatable.")
-@click.option("--out", type=click.Path(), help="Write summary.json and the result tables as CSV into this folder, or the results workbook if it ends in .xlsx.")
+@click.option("--out", type=click.Path(), help="Write summary.json and the result tables as CSV as this folder (replaced as a whole), or the results workbook if it ends in .xlsx.")
+@click.option("--force", is_flag=True, help="With --out: replace a folder that eipopt did not write.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object (the summary) on stdout.")
 @click.option("--time-limit", type=float, help="Seconds for HiGHS (each stage of a co2 solve gets what is left).")
 @click.option("--mip-gap", type=float, help="Relative MIP gap at which HiGHS stops.")
 @click.option("--threads", type=int, help="HiGHS threads.")
-def solve(path, objective, overrides, out, as_json, time_limit, mip_gap, threads) -> None:
+def solve(path, objective, overrides, out, force, as_json, time_limit, mip_gap, threads) -> None:
     """Solve the scenario at PATH (folder or .xlsx) and compare with its baseline."""
     scenario = _load(path, overrides, as_json)
-    result = solve_scenario(scenario, objective, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
-    if out and Path(out).suffix.lower() == ".xlsx":
-        from eipopt.workbook import write_results_workbook
+    try:
+        if force and not out:
+            raise OutputError("--force", "replaces an --out folder: give --out DIR with it")
+        to_workbook = bool(out) and Path(out).suffix.lower() == ".xlsx"
+        if to_workbook:
+            check_file_target(out)  # before solving: a run is never lost to a bad target
+        elif out:
+            check_folder_target(out, force=force, protect=[path])
+        with chatter_to_stderr(as_json):
+            result = solve_scenario(scenario, objective, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
+            if to_workbook:
+                from eipopt.workbook import write_results_workbook
 
-        write_results_workbook(result, scenario, out)
-    elif out:
-        result.write(out)
+                write_files({out: lambda target: write_results_workbook(result, scenario, target)})
+            elif out:
+                result.write(out, force=force)
+    except OutputError as error:
+        _fail_invalid(ScenarioError([Problem("--out", str(error))]), as_json)
+    result.summary["warnings"] = [str(warning) for warning in scenario.warnings]
     if as_json:
         click.echo(result.to_json(indent=None))
     else:

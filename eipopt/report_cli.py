@@ -11,7 +11,9 @@ import sys
 
 import click
 
-from eipopt.model import Objective
+from eipopt.model import Objective, ScenarioError
+from eipopt.model.errors import Problem
+from eipopt.output import OutputError, check_file_target, write_files
 
 
 @click.command(short_help="Solve and write the results workbook and/or the HTML report.")
@@ -30,7 +32,7 @@ from eipopt.model import Objective
 def report(path, objective, overrides, xlsx_path, html_path, pareto_points, budget_id, steps, attribution, time_limit, mip_gap, threads) -> None:
     """Solve the scenario at PATH and write documents for people: --xlsx and/or --html."""
     from eipopt.api import ScenarioSolver
-    from eipopt.cli import EXIT_INVALID, _load
+    from eipopt.cli import EXIT_INVALID, _fail_invalid, _load
 
     if not (xlsx_path or html_path):
         click.echo("Invalid input: give --xlsx FILE and/or --html FILE", err=True)
@@ -39,17 +41,29 @@ def report(path, objective, overrides, xlsx_path, html_path, pareto_points, budg
         click.echo("Invalid input: --budget-response and --steps go together", err=True)
         sys.exit(EXIT_INVALID)
     scenario = _load(path, overrides, as_json=False)
+    targets = [target for target in (xlsx_path, html_path) if target]
+    try:
+        for target in targets:
+            check_file_target(target)  # before solving: a run is never lost to a bad target
+    except OutputError as error:
+        _fail_invalid(ScenarioError([Problem("--xlsx/--html", str(error))]), as_json=False)
     solver = ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads)
     result = solver.solve(scenario, objective)
+    writers = {}
     if xlsx_path:
         from eipopt.workbook import write_results_workbook
 
-        click.echo(f"workbook written to {write_results_workbook(result, scenario, xlsx_path)}")
+        writers[xlsx_path] = lambda target: write_results_workbook(result, scenario, target)
     if html_path:
         from eipopt.html_report import write_html_report
 
         sections = _analyses(scenario, objective, solver, pareto_points, budget_id, steps, attribution) if result.summary["total_cost"] is not None else []
-        click.echo(f"report written to {write_html_report(result, scenario, html_path, sections)}")
+        writers[html_path] = lambda target: write_html_report(result, scenario, target, sections)
+    try:
+        for written in write_files(writers):
+            click.echo(f"written {written}")
+    except OutputError as error:
+        _fail_invalid(ScenarioError([Problem("--xlsx/--html", str(error))]), as_json=False)
     sys.exit(result.exit_code)
 
 

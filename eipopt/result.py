@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from eipopt.output import write_csv, write_folder
 
 #: Summary keys other tools rely on; never rename or drop one.
 SUMMARY_KEYS = (
@@ -64,14 +67,19 @@ class Result:
         """The summary as one JSON object (NaN and infinities become null)."""
         return json.dumps(_jsonable(self.summary), indent=indent, allow_nan=False)
 
-    def write(self, out_dir: str | Path) -> Path:
-        """Write ``summary.json`` and one CSV per table into ``out_dir``."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "summary.json").write_text(self.to_json() + "\n", encoding="utf-8")
+    def write(self, out_dir: str | Path, *, force: bool = False) -> Path:
+        """Write ``summary.json`` and one CSV per table as the folder ``out_dir``.
+
+        The folder holds this result only: an earlier one is replaced as a
+        whole, a folder of other files only with ``force``, and text cells are
+        spreadsheet-safe (rules in :mod:`eipopt.output`; :class:`~eipopt.output.OutputError`
+        for a target that cannot be written).
+        """
+        files = {"summary.json": lambda path: path.write_text(self.to_json() + "\n", encoding="utf-8")}
         for name, table in self.tables.items():
-            table.to_csv(out / f"{name}.csv", index=False)
-        return out
+            files[f"{name}.csv"] = functools.partial(write_csv, table)
+        about = {"written_by": "eipopt solve", "scenario": self.summary.get("scenario"), "status": self.summary.get("status")}
+        return write_folder(out_dir, files, force=force, about=about)
 
 
 def _jsonable(value: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
@@ -62,19 +63,36 @@ class HighsRunner:
         if objective is Objective.CO2:
             return self._lexicographic(park, Objective.CO2, park.cap_co2, Objective.COST)
         park.use_objective(objective)
-        return self._run(park, self.options.time_limit)
+        return self._run(park, self.options.time_limit, str(getattr(objective, "value", objective)))
 
     def _lexicographic(self, park: ParkModel, primary: Objective, cap, secondary: Objective) -> SolveOutcome:
         """Optimise ``primary``; then, holding it at its optimum (``cap``), optimise ``secondary``.
 
-        The outcome's objective value is the primary optimum; its status the
-        worse of the two stages; the second stage gets the time left.
+        The outcome's objective value is the primary's. Its status and gap are
+        those of the stage that stopped short (Pyomo keeps the last loaded
+        solution, so a stage without an answer leaves the previous one):
+
+        - primary stopped at a limit with an incumbent: that incumbent is the
+          answer (feasible, the primary's gap); the secondary is not run, as
+          the time is used up and its cap would not be an optimum;
+        - primary optimal, secondary stopped with an incumbent: feasible, the
+          secondary's gap;
+        - primary optimal, secondary without an answer: the primary's solution
+          is the answer, feasible, with the secondary's gap measured from that
+          solution where HiGHS gave a bound (else none);
+        - both optimal: optimal, the primary's gap.
+
+        The second stage gets the time left (at least 1 s).
         """
         started = time.perf_counter()
         park.use_objective(primary)
-        first = self._run(park, self.options.time_limit)
-        if not first.status.has_solution:
-            return first
+        first = self._run(park, self.options.time_limit, primary.value)
+        if first.status is not SolveStatus.OPTIMAL:
+            park.use_objective(Objective.COST)
+            if not first.status.has_solution:
+                return first
+            stopped = f"{primary.value} stage: {first.message}; {secondary.value} stage not run (the {primary.value} stage was not proven optimal)"
+            return replace(first, message=stopped, seconds=time.perf_counter() - started)
         best = first.objective_value
         cap(best + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(best)))
         park.use_objective(secondary)
@@ -82,22 +100,33 @@ class HighsRunner:
         if self.options.time_limit is not None:
             remaining = max(1.0, self.options.time_limit - (time.perf_counter() - started))
         try:
-            second = self._run(park, remaining)
+            second = self._run(park, remaining, secondary.value)
         finally:
             cap(None)
-            park.use_objective(Objective.COST)
+        if not second.status.has_solution:
+            second = self._measured_from_loaded(park, second)
+        park.use_objective(Objective.COST)
         seconds = time.perf_counter() - started
-        if not second.status.has_solution and primary is Objective.COST:
-            # a tie-break that failed leaves the least-cost solution (still loaded) as the answer
-            return SolveOutcome(first.status, best, first.objective_bound, first.mip_gap, seconds,
-                                f"{first.message}; {secondary.value} tie-break failed: {second.message}")
-        if not second.status.has_solution:  # numerics or the time limit: report it, never a half answer
-            return SolveOutcome(second.status, None, None, None, seconds, f"{secondary.value} stage under the {primary.value} cap: {second.message}")
-        worst = SolveStatus.FEASIBLE if SolveStatus.FEASIBLE in (first.status, second.status) else SolveStatus.OPTIMAL
-        return SolveOutcome(worst, best, first.objective_bound, first.mip_gap, seconds,
-                            f"{primary.value} stage: {first.message}; {secondary.value} stage: {second.message}")
+        gaps = {**first.absolute_gaps, **second.absolute_gaps}
+        message = f"{primary.value} stage: {first.message}; {secondary.value} stage: {second.message}"
+        if second.status is SolveStatus.OPTIMAL:
+            return SolveOutcome(SolveStatus.OPTIMAL, best, first.objective_bound, first.mip_gap, seconds, message, primary.value, gaps)
+        if second.status.has_solution or second.status is SolveStatus.NO_SOLUTION:
+            return SolveOutcome(SolveStatus.FEASIBLE, best, first.objective_bound, second.mip_gap, seconds, message, secondary.value, gaps)
+        # the secondary failed outright (numerics): the primary's optimum stands, its secondary not optimised
+        return SolveOutcome(SolveStatus.FEASIBLE, best, first.objective_bound, None, seconds, f"{message} (its {primary.value} optimum is kept)", secondary.value, gaps)
 
-    def _run(self, park: ParkModel, time_limit: float | None) -> SolveOutcome:
+    def _measured_from_loaded(self, park: ParkModel, stopped: SolveOutcome) -> SolveOutcome:
+        """A secondary stage without an incumbent, its gap measured at the (loaded) primary optimum."""
+        value = pyo.value(_active_objective(park.model))
+        bound = stopped.objective_bound
+        if bound is None or not math.isfinite(bound):
+            return replace(stopped, absolute_gaps={})
+        gap = _relative_gap(value, bound)
+        return replace(stopped, mip_gap=gap, absolute_gaps={stopped.gap_stage: abs(value - bound)})
+
+    def _run(self, park: ParkModel, time_limit: float | None, stage: str = "") -> SolveOutcome:
+        """One HiGHS run of the active objective (``stage``: its name, the key of ``absolute_gaps``)."""
         config = {
             "load_solutions": False,
             "raise_exception_on_nonoptimal_result": False,
@@ -116,16 +145,17 @@ class HighsRunner:
             return SolveOutcome(SolveStatus.ERROR, None, None, None, time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
         seconds = time.perf_counter() - started
         status = _status(results.termination_condition, results.solution_status)
+        bound = results.objective_bound
+        bound = float(bound) if bound is not None and math.isfinite(bound) else None
         if not status.has_solution:
-            return SolveOutcome(status, None, None, None, seconds, str(results.termination_condition.name))
+            return SolveOutcome(status, None, bound, None, seconds, str(results.termination_condition.name), stage, {stage: None})
         results.solution_loader.load_vars()
         value = results.incumbent_objective
         if value is None:  # not reported: evaluate the objective at the loaded solution
             value = pyo.value(_active_objective(park.model))
-        bound = results.objective_bound
-        bound = value if bound is None or not math.isfinite(bound) else float(bound)
+        bound = value if bound is None else bound
         gap = _relative_gap(value, bound)
-        return SolveOutcome(status, float(value), bound, gap, seconds, results.termination_condition.name)
+        return SolveOutcome(status, float(value), bound, gap, seconds, results.termination_condition.name, stage, {stage: abs(float(value) - bound)})
 
 
 def _active_objective(model: pyo.ConcreteModel) -> pyo.Objective:

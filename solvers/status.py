@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -32,7 +33,15 @@ class SolveStatus(StrEnum):
 
 @dataclass(frozen=True)
 class SolveOutcome:
-    """Result of one (possibly two-stage) solve."""
+    """Result of one (possibly two-stage) solve.
+
+    ``mip_gap`` is the relative gap of the stage that decides the status: the
+    stage that stopped short of proving its optimum if one did, else the
+    first; ``gap_stage`` names its objective. ``absolute_gaps`` maps each
+    stage's objective to its absolute gap |incumbent - bound| (in that
+    objective's units; None when the stage has no bound), so analyses can tell
+    a real difference from one inside the gap.
+    """
 
     status: SolveStatus
     objective_value: float | None
@@ -40,3 +49,5 @@ class SolveOutcome:
     mip_gap: float | None
     seconds: float
     message: str = ""
+    gap_stage: str | None = None
+    absolute_gaps: Mapping[str, float | None] = field(default_factory=dict)

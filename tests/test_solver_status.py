@@ -12,31 +12,14 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 import eipopt
 from eipopt.model import build_model
-from eipopt.solvers.highs import _relative_gap, _status
-from eipopt.solvers.status import SolveStatus
+from eipopt.solvers.highs import HighsRunner, _relative_gap, _status
+from eipopt.solvers.status import SolveOutcome, SolveStatus
+from tests.hard_models import multi_knapsack
 from tests.tiny import make_scenario, waste_to_feed
 
 
-def _multi_knapsack(items: int = 200, budgets: int = 8, seed: int = 1):
-    """Measures with random savings drawing random amounts from eight budgets, each a quarter of the total:
-    a multi-dimensional knapsack, which HiGHS cannot prove optimal in a second (nor in 30 s on the
-    2-core development machine; 80 items and six budgets took 0.5-1.3 s, too close to the limit)."""
-    rng = random.Random(seed)
-    measures = [{"id": f"m{i}", "firm": "F", "opex_change": -rng.randint(200, 1000)} for i in range(items)]
-    use = [{"item": f"m{i}", "budget": f"b{b}", "amount": rng.randint(100, 1000)} for i in range(items) for b in range(budgets)]
-    limits = [{"id": f"b{b}", "limit": sum(u["amount"] for u in use if u["budget"] == f"b{b}") // 4} for b in range(budgets)]
-    return make_scenario(
-        {"budgets": limits},
-        resources=[{"id": "elec", "unit": "MWh", "buy_price": 1}],
-        firms=[{"id": "F"}],
-        flows=[{"firm": "F", "resource": "elec", "demand": 1}],
-        measures=measures,
-        budget_use=use,
-    )
-
-
 def test_time_limit_gives_feasible_with_its_gap():
-    result = eipopt.solve(_multi_knapsack(), baseline=False, time_limit=1.0)
+    result = eipopt.solve(multi_knapsack(), baseline=False, time_limit=1.0)
     assert result.status == "feasible"
     assert result.exit_code == 0
     assert result.summary["mip_gap"] > 0
@@ -115,3 +98,65 @@ def test_model_variables_reach_highs_in_one_call(monkeypatch):
     second = solver.solve(scenario, "co2")
     assert second.summary["status"] == "optimal"
     assert calls == [n_vars]
+
+
+def test_co2_stage_stopped_at_the_limit_is_a_feasible_answer_with_its_gap():
+    """The least-CO2e stage is the hard knapsack: stopped at 1 s with an incumbent, it is the answer
+    (feasible, its own gap, measured on CO2e), and the cost stage is not run on an unproven cap."""
+    result = eipopt.solve(multi_knapsack(saving="direct_co2_change"), "co2", baseline=False, time_limit=1.0)
+    s = result.summary
+    assert s["status"] == "feasible"
+    assert result.exit_code == 0
+    assert s["mip_gap_stage"] == "co2"
+    assert s["mip_gap"] > 0
+    assert s["objective_value"] == pytest.approx(s["total_co2"])
+    assert s["absolute_gaps"]["co2"] == pytest.approx(s["mip_gap"] * abs(s["total_co2"]))
+    assert "cost stage not run" in s["solver_message"]
+
+
+def test_cost_stage_stopped_after_an_optimal_co2_stage_reports_the_cost_gap():
+    """CO2e does not depend on the decisions here (no measure changes it): the co2 stage is proven at
+    once, the least-cost stage under it is the hard knapsack. Status and gap are the cost stage's."""
+    result = eipopt.solve(multi_knapsack(), "co2", baseline=False, time_limit=1.0)
+    s = result.summary
+    assert s["status"] == "feasible"
+    assert s["mip_gap_stage"] == "cost"
+    assert s["mip_gap"] > 0
+    assert s["absolute_gaps"]["co2"] == pytest.approx(0.0, abs=1e-6)
+    assert s["absolute_gaps"]["cost"] == pytest.approx(s["mip_gap"] * abs(s["total_cost"]))
+    used = result.budgets.set_index("id")
+    assert (used["used"] <= used["limit"]).all()
+
+
+def test_least_co2_tie_break_after_a_stopped_cost_stage_keeps_the_cost_incumbent():
+    """The analyses' tie-break (least CO2e among least-cost solutions): a cost stage stopped at the
+    limit is a feasible answer with the cost gap, not 'no solution'."""
+    solver = eipopt.ScenarioSolver(baseline=False, time_limit=1.0)
+    result = solver.solve(multi_knapsack(), "cost", least_co2_at_cost=True)
+    s = result.summary
+    assert s["status"] == "feasible"
+    assert s["mip_gap_stage"] == "cost"
+    assert s["mip_gap"] > 0
+    assert s["objective_value"] == pytest.approx(s["total_cost"])
+
+
+def test_cost_stage_without_an_answer_keeps_the_least_co2_solution_with_its_measured_gap(monkeypatch):
+    """waste_to_feed, objective co2: least CO2e sends all 30 t (17 - 30 * (0.1 + 0.8 * 0.2) = 9.2 t),
+    at cost 980 - 30 * 15.4 + 20 + 30 = 568. If the cost stage stops without a solution and a bound
+    of 500, the least-CO2e solution is the answer: feasible, cost gap (568 - 500) / 568, absolute 68."""
+    original = HighsRunner._run
+
+    def cost_stage_stops(self, park, time_limit, stage=""):
+        if stage == "cost":  # only the second stage of a co2 solve optimises cost here (baseline=False)
+            return SolveOutcome(SolveStatus.NO_SOLUTION, None, 500.0, None, 0.1, "maxTimeLimit", "cost", {"cost": None})
+        return original(self, park, time_limit, stage)
+
+    monkeypatch.setattr(HighsRunner, "_run", cost_stage_stops)
+    result = eipopt.solve(waste_to_feed(), "co2", baseline=False)
+    s = result.summary
+    assert s["status"] == "feasible"
+    assert s["total_co2"] == pytest.approx(9.2)
+    assert s["total_cost"] == pytest.approx(568)
+    assert s["mip_gap_stage"] == "cost"
+    assert s["mip_gap"] == pytest.approx(68 / 568)
+    assert s["absolute_gaps"]["cost"] == pytest.approx(68)

@@ -18,6 +18,15 @@ the scenario is infeasible is ``indispensable`` and ranks first.
 
 Per unit capex (``delta_cost_per_capex``, ``delta_co2_per_capex``) is what a
 funder reads: annual savings or tonnes per unit of money put in.
+
+Both optima are known only to within their MIP gaps. ``gap`` is the two
+solves' absolute gaps summed, on the objective (currency/yr for ``cost`` and
+``weighted``, tCO2e/yr for ``co2``; for ``co2`` the cost stage's when CO2e
+ties exactly). A contribution no larger than ``gap`` is not a finding:
+``significant`` is False and its deltas are left blank (the optimum without
+the item, ``total_cost_without`` / ``total_co2_without``, is still shown).
+Such rows rank after the significant ones. Unless a solver is given the
+solves use :data:`~eipopt.analysis.tables.ANALYSIS_MIP_GAP`.
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from eipopt.analysis.portfolio import (
     item_capex,
     item_kind,
 )
-from eipopt.analysis.tables import ratio
+from eipopt.analysis.tables import ANALYSIS_MIP_GAP, ratio, stage_difference
 from eipopt.api import ScenarioSolver
 from eipopt.model import Objective, Scenario
 from eipopt.result import Result
@@ -56,8 +65,8 @@ class Attribution:
 
 COLUMNS = [
     "rank", "item", "kind", "capex", "status_without", "total_cost_without", "total_co2_without",
-    "delta_cost", "delta_co2", "delta_cost_per_capex", "delta_co2_per_capex", "replaced_by", "dropped_with",
-    "reproduce",
+    "delta_cost", "delta_co2", "delta_cost_per_capex", "delta_co2_per_capex", "significant", "gap",
+    "replaced_by", "dropped_with", "reproduce",
 ]
 
 
@@ -71,11 +80,11 @@ def attribute(
 
     Ranking: indispensable items first, then by ``delta_cost`` for the
     ``cost`` and ``weighted`` objectives, by ``delta_co2`` then
-    ``delta_cost`` for ``co2``. Raises :class:`AnalysisError` when the
-    scenario has no solution.
+    ``delta_cost`` for ``co2``; contributions inside the gap last. Raises
+    :class:`AnalysisError` when the scenario has no solution.
     """
     objective = Objective(objective or scenario.settings.objective)
-    solver = solver or ScenarioSolver()
+    solver = solver or ScenarioSolver(mip_gap=ANALYSIS_MIP_GAP)
     optimum = solver.solve(scenario, objective)
     if optimum.status not in ("optimal", "feasible"):
         raise AnalysisError(f"the scenario has no solution ({optimum.status})", optimum)
@@ -88,8 +97,10 @@ def attribute(
         solved = without.status in ("optimal", "feasible")
         other = set(Portfolio.of(without).items)
         kind = item_kind(scenario, item)
-        delta_cost = without.summary["total_cost"] - cost if solved else math.nan
-        delta_co2 = without.summary["total_co2"] - co2 if solved else math.nan
+        _, gap, inside = stage_difference(optimum, without, objective.value) if solved else (None, math.nan, False)
+        measured = solved and not inside
+        delta_cost = without.summary["total_cost"] - cost if measured else math.nan
+        delta_co2 = without.summary["total_co2"] - co2 if measured else math.nan
         rows.append({
             "item": item,
             "kind": kind,
@@ -101,6 +112,8 @@ def attribute(
             "delta_co2": delta_co2,
             "delta_cost_per_capex": ratio(delta_cost, capex[item]),
             "delta_co2_per_capex": ratio(delta_co2, capex[item]),
+            "significant": not inside,
+            "gap": math.nan if gap is None else gap,
             "replaced_by": ";".join(i for i in Portfolio.of(without).items if i not in funded) if solved else "",
             "dropped_with": ";".join(i for i in funded if i != item and i not in other) if solved else "",
             "reproduce": f"--set {kind}s.{item}.allowed=false" if kind != "tier" else "",
@@ -108,7 +121,7 @@ def attribute(
         })
     table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"] + ["_indispensable"])
     keys = ["delta_co2", "delta_cost"] if objective is Objective.CO2 else ["delta_cost", "delta_co2"]
-    table = table.sort_values(["_indispensable", *keys], ascending=[False, False, False], na_position="first")
+    table = table.sort_values(["_indispensable", "significant", *keys], ascending=[False, False, False, False], na_position="first")
     table = table.drop(columns="_indispensable").reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
     return Attribution(objective.value, table, optimum)

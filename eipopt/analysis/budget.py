@@ -12,6 +12,12 @@ budget fits in a larger one. A solver stopped at a MIP gap can still return a
 worse answer; then the level keeps the previous portfolio (``kept_previous``),
 which is feasible and measured by the same model.
 
+A step whose change of the objective is no larger than the two levels' MIP
+gaps summed (``gap``; see :func:`~eipopt.analysis.tables.within_gap`) is not
+a finding: ``within_gap`` is True and its marginal values are left blank.
+Unless a solver is given the solves use
+:data:`~eipopt.analysis.tables.ANALYSIS_MIP_GAP`.
+
 :func:`abatement_curve` turns successive levels into the packages the optimum
 adds (and drops) between them, each with its annual cost change and CO2e
 abated and so its cost per tonne::
@@ -31,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from eipopt.analysis.tables import result_row, tolerance
+from eipopt.analysis.tables import ANALYSIS_MIP_GAP, result_row, stage_difference, tolerance
 from eipopt.api import ScenarioSolver
 from eipopt.model import Objective, Scenario
 
@@ -46,8 +52,14 @@ class BudgetResponse:
     packages: pd.DataFrame
 
 
+#: Most budget levels one response solves (each is a MIP solve); checked before any value is made.
+MAX_STEPS = 10_000
+
+
 def parse_steps(text: str) -> list[float]:
     """Budget limits from ``V1,V2,...`` or ``START:STOP:STEPS`` (STEPS evenly spaced values, both ends included).
+
+    More than :data:`MAX_STEPS` values raise ``ValueError`` (``0:1:1e9`` is refused, not built).
 
     >>> parse_steps("0:3e9:4")
     [0.0, 1000000000.0, 2000000000.0, 3000000000.0]
@@ -61,6 +73,8 @@ def parse_steps(text: str) -> list[float]:
             count = int(steps)
             if count < 2 or float(steps) != count:
                 raise ValueError("STEPS must be a whole number >= 2")
+            if count > MAX_STEPS:
+                raise ValueError(f"{count:,} steps, more than the limit of {MAX_STEPS:,} solves")
             values = list(np.linspace(float(start), float(stop), count))
         else:
             values = [float(part) for part in text.split(",") if part.strip()]
@@ -68,6 +82,8 @@ def parse_steps(text: str) -> list[float]:
         raise ValueError(f"'{text}' is not V1,V2,... or START:STOP:STEPS ({error})") from None
     if not values:
         raise ValueError("no budget values given")
+    if len(values) > MAX_STEPS:
+        raise ValueError(f"{len(values):,} budget values, more than the limit of {MAX_STEPS:,} solves")
     if any(not math.isfinite(v) or v < 0 for v in values):
         raise ValueError("budget values must be finite and >= 0")
     return sorted({float(v) for v in values})
@@ -86,17 +102,23 @@ def budget_response(
     if budget not in known:
         raise ValueError(f"unknown budget '{budget}'; the scenario has {known}")
     objective = Objective(objective or scenario.settings.objective)
-    solver = solver or ScenarioSolver()
-    rows, previous = [], None
+    solver = solver or ScenarioSolver(mip_gap=ANALYSIS_MIP_GAP)
+    rows, previous, previous_result = [], None, None
     for step, limit in enumerate(sorted(set(limits))):
         result = solver.solve(scenario.with_overrides({f"budgets.{budget}.limit": limit}), objective)
         row = {"step": step, "limit": limit, **result_row(result), "budget_used": result.summary["budgets"][budget]["used"]}
-        row["kept_previous"] = False
-        if previous is not None and row["status"] in ("optimal", "feasible") and _worse(row, previous, objective, scenario.settings.carbon_price):
+        row.update(kept_previous=False, gap=math.nan, within_gap=False)
+        solved = row["status"] in ("optimal", "feasible")
+        if previous is not None and solved and _worse(row, previous, objective, scenario.settings.carbon_price):
             row.update({k: previous[k] for k in previous if k not in ("step", "limit")})
-            row["kept_previous"] = True
+            row.update(kept_previous=True, gap=math.nan, within_gap=False)  # the same portfolio: no change at all
+        elif previous_result is not None and solved:
+            _, gap, inside = stage_difference(previous_result, result, objective.value)
+            row.update(gap=math.nan if gap is None else gap, within_gap=inside)
         rows.append(row)
-        if row["status"] in ("optimal", "feasible"):
+        if solved and not row["kept_previous"]:
+            previous, previous_result = row, result
+        elif solved:
             previous = row
     levels = pd.DataFrame(rows)
     levels["budget_used"] = levels["budget_used"].astype(float)
@@ -131,6 +153,8 @@ def _add_marginals(levels: pd.DataFrame) -> None:
     levels["delta_co2_reduction"] = delta_reduction
     levels["savings_per_budget"] = delta_savings / delta_budget
     levels["co2_reduction_per_budget"] = delta_reduction / delta_budget
+    marginal = ["delta_savings", "delta_co2_reduction", "savings_per_budget", "co2_reduction_per_budget"]
+    levels.loc[levels["within_gap"].astype(bool), marginal] = math.nan  # inside the gap: not a finding
 
 
 def abatement_curve(levels: pd.DataFrame) -> pd.DataFrame:
@@ -141,7 +165,8 @@ def abatement_curve(levels: pd.DataFrame) -> pd.DataFrame:
     ``abated`` (tCO2e/yr, positive when CO2e falls), ``cost_per_tonne``
     (NaN when nothing is abated), ``reduction_from`` / ``reduction_to`` (the
     park's CO2e reduction against its baseline before and after: the bar's
-    extent on an abatement cost curve).
+    extent on an abatement cost curve), ``within_gap`` (the step's change
+    is inside the MIP gaps: its package may be the solver's slack).
     """
     solved = levels[levels["status"].isin(["optimal", "feasible"])]
     rows = []
@@ -163,8 +188,9 @@ def abatement_curve(levels: pd.DataFrame) -> pd.DataFrame:
             "cost_per_tonne": delta_cost / abated if significant else math.nan,
             "reduction_from": before["co2_reduction"],
             "reduction_to": after["co2_reduction"],
+            "within_gap": bool(after.get("within_gap", False)),
         })
-    columns = ["from_limit", "to_limit", "added", "removed", "delta_capex", "delta_cost", "abated", "cost_per_tonne", "reduction_from", "reduction_to"]
+    columns = ["from_limit", "to_limit", "added", "removed", "delta_capex", "delta_cost", "abated", "cost_per_tonne", "reduction_from", "reduction_to", "within_gap"]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -8,6 +8,7 @@ writes its table with ``--out FILE.csv`` and its figures with ``--plot STEM``
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sys
@@ -20,10 +21,22 @@ from rich.console import Console
 from rich.table import Table
 
 from eipopt.analysis.portfolio import AnalysisError
+from eipopt.analysis.tables import ANALYSIS_MIP_GAP
 from eipopt.api import ScenarioSolver
+from eipopt.json_stdout import chatter_to_stderr
 from eipopt.model import Objective, Scenario
+from eipopt.output import (
+    OutputError,
+    check_file_target,
+    check_stem_target,
+    write_csv,
+    write_figure,
+    write_files,
+)
 
 EXIT_INVALID = 2
+#: Most solves on one Pareto front (each a MIP solve): a larger --points is an input error.
+MAX_POINTS = 1_000
 
 
 # --- shared options and output ---------------------------------------------------
@@ -32,11 +45,11 @@ def _common(command: Callable) -> Callable:
     options = [
         click.argument("path", type=click.Path(exists=True)),
         click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a setting or a cell, as in 'eipopt solve'. Repeatable."),
-        click.option("--out", type=click.Path(dir_okay=False), help="Write the table as CSV to this file."),
+        click.option("--out", type=click.Path(), help="Write the table as CSV to this file (replaced; never written through a link)."),
         click.option("--plot", "plot_stem", metavar="STEM", help="Write the figure(s) as STEM.png and STEM.svg."),
         click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object on stdout."),
         click.option("--time-limit", type=float, help="Seconds for HiGHS, per solve."),
-        click.option("--mip-gap", type=float, help="Relative MIP gap at which HiGHS stops."),
+        click.option("--mip-gap", type=float, help=f"Relative MIP gap at which HiGHS stops [default: {ANALYSIS_MIP_GAP:g}, tighter than a single solve's, so that differences between solves are findings]."),
         click.option("--threads", type=int, help="HiGHS threads."),
     ]
     for option in reversed(options):
@@ -54,7 +67,8 @@ def _load(path: str, overrides: tuple[str, ...], as_json: bool) -> Scenario:
 
 
 def _solver(time_limit, mip_gap, threads) -> ScenarioSolver:
-    return ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads)
+    """The analyses' solver: --mip-gap if given, else the analyses' tight default (not the scenario's)."""
+    return ScenarioSolver(time_limit=time_limit, mip_gap=ANALYSIS_MIP_GAP if mip_gap is None else mip_gap, threads=threads)
 
 
 def _invalid(message: str, as_json: bool) -> None:
@@ -65,11 +79,9 @@ def _invalid(message: str, as_json: bool) -> None:
     sys.exit(EXIT_INVALID)
 
 
-def _unsolved(error: AnalysisError, scenario: Scenario, objective, as_json: bool) -> None:
+def _unsolved(error: AnalysisError, as_json: bool) -> None:
     """Report a scenario without solution, with the core's explanation of what cannot be met."""
-    from eipopt.api import solve
-
-    result = solve(scenario, objective)
+    result = error.result
     if as_json:
         click.echo(result.to_json(indent=None))
     else:
@@ -77,6 +89,36 @@ def _unsolved(error: AnalysisError, scenario: Scenario, objective, as_json: bool
         for line in result.summary.get("infeasibility", []):
             click.echo(f"  - {line}", err=True)
     sys.exit(result.exit_code if result.exit_code else 4)
+
+
+def _compute(analysis: Callable, as_json: bool):
+    """Run an analysis (solver chatter kept off stdout under --json); a scenario without solution exits."""
+    try:
+        with chatter_to_stderr(as_json):
+            return analysis()
+    except AnalysisError as error:
+        _unsolved(error, as_json)
+
+
+def _csv_path(out: str, suffix: str = "") -> Path:
+    """``FILE.csv``, or ``FILE_suffix.csv`` for a command's second table."""
+    path = Path(out)
+    return path.with_name(f"{path.stem}_{suffix}{path.suffix or '.csv'}") if suffix else path
+
+
+def _plot_stem(stem: str, name: str) -> str:
+    return f"{stem}_{name}" if name else stem
+
+
+def _check_targets(out: str | None, tables: tuple[str, ...], plot_stem: str | None, figures: tuple[str, ...], as_json: bool) -> None:
+    """Every file the command will write can be written: checked before any solving (exit 2)."""
+    try:
+        for suffix in tables if out else ():
+            check_file_target(_csv_path(out, suffix))
+        for name in figures if plot_stem else ():
+            check_stem_target(_plot_stem(plot_stem, name))
+    except OutputError as error:
+        _invalid(str(error), as_json)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -105,25 +147,36 @@ def _print_table(frame: pd.DataFrame, columns: list[str], title: str) -> None:
     Console(width=None if Console().is_terminal else 160).print(table)
 
 
-def _write(frame: pd.DataFrame, out: str | None, suffix: str = "") -> None:
-    if out:
-        path = Path(out)
-        if suffix:
-            path = path.with_name(f"{path.stem}_{suffix}{path.suffix or '.csv'}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False)
+def _write(out: str | None, tables: dict[str, pd.DataFrame], as_json: bool) -> list[str]:
+    """Write each table as ``FILE.csv`` / ``FILE_<suffix>.csv`` (spreadsheet-safe, staged then renamed into place)."""
+    if not out:
+        return []
+    try:
+        return [str(p) for p in write_files({_csv_path(out, suffix): functools.partial(write_csv, frame) for suffix, frame in tables.items()})]
+    except OutputError as error:
+        _invalid(str(error), as_json)
 
 
-def _plot(stem: str | None, figures: dict[str, Callable]) -> list[str]:
+def _plot(stem: str | None, figures: dict[str, Callable], as_json: bool) -> list[str]:
     """Save each figure under STEM (or STEM_name); return the paths written."""
     if not stem:
         return []
     from eipopt.analysis.plots import save
 
     written = []
-    for name, draw in figures.items():
-        written += [str(p) for p in save(draw(), f"{stem}_{name}" if name else stem)]
+    try:
+        for name, draw in figures.items():
+            written += [str(p) for p in write_figure(_plot_stem(stem, name), lambda target, draw=draw: save(draw(), target))]
+    except OutputError as error:
+        _invalid(str(error), as_json)
     return written
+
+
+def _note_within_gap(rows: pd.DataFrame, column: str, what: str) -> None:
+    """Say which numbers lie inside the MIP gap (left blank in the table: not findings)."""
+    if len(rows):
+        click.echo(f"{len(rows)} {what} inside the MIP gap, not findings (a smaller --mip-gap or a longer --time-limit may resolve them): "
+                   + ", ".join(_fmt(v) for v in rows[column]))
 
 
 def _finite(value):
@@ -148,24 +201,23 @@ def _finish(as_json: bool, payload: dict, written: list[str], exit_code: int = 0
 # --- commands ------------------------------------------------------------------------
 @click.command(short_help="Cost-CO2e trade-off curve (epsilon-constraint).")
 @_common
-@click.option("--points", type=click.IntRange(min=2), default=5, show_default=True, help="Solves on the front: the two extremes and POINTS-2 CO2e caps between them.")
+@click.option("--points", type=click.IntRange(min=2, max=MAX_POINTS), default=5, show_default=True, help="Solves on the front: the two extremes and POINTS-2 CO2e caps between them.")
 def pareto(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, threads, points) -> None:
     """Cost-CO2e trade-off curve of the scenario at PATH (epsilon-constraint method)."""
     from eipopt.analysis.pareto import pareto_front
     from eipopt.analysis.plots import pareto_plot
 
     scenario = _load(path, overrides, as_json)
-    try:
-        front = pareto_front(scenario, points, solver=_solver(time_limit, mip_gap, threads))
-    except AnalysisError as error:
-        _unsolved(error, scenario, Objective.COST, as_json)
-    _write(front.points, out)
-    written = _plot(plot_stem, {"": lambda: pareto_plot(front, scenario.settings.currency)})
+    _check_targets(out, ("",), plot_stem, ("",), as_json)
+    front = _compute(lambda: pareto_front(scenario, points, solver=_solver(time_limit, mip_gap, threads)), as_json)
+    written = _write(out, {"": front.points}, as_json)
+    written += _plot(plot_stem, {"": lambda: pareto_plot(front, scenario.settings.currency)}, as_json)
     if not as_json:
         points = front.points.assign(items=front.points[["n_measures_funded", "n_links_built", "n_tiers_built"]].sum(axis=1))
-        columns = ["point", "kind", "epsilon", "total_cost", "total_co2", "cost_savings", "co2_reduction", "capex_total", "abatement_cost", "items", "change"]
+        columns = ["point", "kind", "epsilon", "total_cost", "total_co2", "cost_savings", "co2_reduction", "capex_total", "abatement_cost", "within_gap", "items", "change"]
         _print_table(points, columns, f"Cost-CO2e front of {scenario.name} (annual {scenario.settings.currency} and tCO2e; change from the previous point)")
         click.echo(f"{len(front.points)} non-dominated point(s); {front.n_dropped} solve(s) dropped as duplicate or dominated")
+        _note_within_gap(front.points.loc[front.points["within_gap"]], "point", "point(s)")
         for row in front.dropped.itertuples():
             click.echo(f"  dropped solve {getattr(row, 'solve', '-')}: {row.reason}")
     _finish(as_json, {"scenario": scenario.name, "analysis": "pareto", "points": _records(front.points),
@@ -187,22 +239,23 @@ def budget(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
     from eipopt.analysis.plots import abatement_plot, budget_plot
 
     scenario = _load(path, overrides, as_json)
+    _check_targets(out, ("", "abatement"), plot_stem, ("response", "abatement"), as_json)
     try:
         limits = parse_steps(steps)
-        response = budget_response(scenario, budget_id, limits, objective, solver=_solver(time_limit, mip_gap, threads))
+        response = _compute(lambda: budget_response(scenario, budget_id, limits, objective, solver=_solver(time_limit, mip_gap, threads)), as_json)
     except ValueError as error:
         _invalid(str(error), as_json)
     statuses = set(response.levels["status"])
     exit_code = 0 if statuses & {"optimal", "feasible"} else 3 if "infeasible" in statuses else 4
-    _write(response.levels, out)
-    _write(response.packages, out, "abatement")
+    written = _write(out, {"": response.levels, "abatement": response.packages}, as_json)
     currency = scenario.settings.currency
-    written = _plot(plot_stem, {"response": lambda: budget_plot(response, currency), "abatement": lambda: abatement_plot(response, currency)})
+    written += _plot(plot_stem, {"response": lambda: budget_plot(response, currency), "abatement": lambda: abatement_plot(response, currency)}, as_json)
     if not as_json:
-        columns = ["limit", "status", "total_cost", "total_co2", "cost_savings", "co2_reduction", "budget_used", "savings_per_budget", "co2_reduction_per_budget", "kept_previous"]
+        columns = ["limit", "status", "total_cost", "total_co2", "cost_savings", "co2_reduction", "budget_used", "savings_per_budget", "co2_reduction_per_budget", "kept_previous", "within_gap"]
         _print_table(response.levels, columns, f"Budget response of {scenario.name}: budget '{budget_id}' (objective {response.objective}, {currency}, tCO2e/yr)")
         packages = ["from_limit", "to_limit", "added", "removed", "delta_capex", "delta_cost", "abated", "cost_per_tonne"]
         _print_table(response.packages, packages, f"Packages bought by each step ({currency}/yr, tCO2e/yr, {currency}/tCO2e)")
+        _note_within_gap(response.levels.loc[response.levels["within_gap"]], "limit", "step(s) to the limit(s)")
     _finish(as_json, {"scenario": scenario.name, "analysis": "budget", "budget": budget_id, "objective": response.objective,
                       "levels": _records(response.levels), "packages": _records(response.packages)}, written, exit_code)
 
@@ -216,17 +269,16 @@ def attribute(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thr
     from eipopt.analysis.plots import attribution_plot
 
     scenario = _load(path, overrides, as_json)
-    try:
-        result = attribute_items(scenario, objective, solver=_solver(time_limit, mip_gap, threads))
-    except AnalysisError as error:
-        _unsolved(error, scenario, objective, as_json)
-    _write(result.items, out)
+    _check_targets(out, ("",), plot_stem, ("",), as_json)
+    result = _compute(lambda: attribute_items(scenario, objective, solver=_solver(time_limit, mip_gap, threads)), as_json)
+    written = _write(out, {"": result.items}, as_json)
     currency = scenario.settings.currency
-    written = _plot(plot_stem, {"": lambda: attribution_plot(result, currency)})
+    written += _plot(plot_stem, {"": lambda: attribution_plot(result, currency)}, as_json)
     summary = result.optimum.summary
     if not as_json:
-        columns = ["rank", "item", "kind", "capex", "delta_cost", "delta_co2", "delta_cost_per_capex", "delta_co2_per_capex", "replaced_by", "status_without"]
+        columns = ["rank", "item", "kind", "capex", "delta_cost", "delta_co2", "delta_cost_per_capex", "delta_co2_per_capex", "significant", "replaced_by", "status_without"]
         _print_table(result.items, columns, f"Contribution of each funded item of {scenario.name} (objective {result.objective}; {currency}/yr, tCO2e/yr)")
+        _note_within_gap(result.items.loc[~result.items["significant"]], "item", "contribution(s)")
         click.echo(f"total savings {_fmt(summary['cost_savings'])} {currency}/yr; sum of contributions {_fmt(float(result.items['delta_cost'].sum()))} "
                    f"(difference {_fmt(result.interaction)}: items substitute for (>0) or complement (<0) each other)")
     _finish(as_json, {"scenario": scenario.name, "analysis": "attribute", "objective": result.objective,
@@ -246,14 +298,11 @@ def greedy(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
     from eipopt.analysis.plots import greedy_plot
 
     scenario = _load(path, overrides, as_json)
-    try:
-        result = greedy_comparison(scenario, objective, solver=_solver(time_limit, mip_gap, threads))
-    except AnalysisError as error:
-        _unsolved(error, scenario, objective, as_json)
-    _write(result.comparison, out)
-    _write(result.ranking, out, "ranking")
+    _check_targets(out, ("", "ranking"), plot_stem, ("",), as_json)
+    result = _compute(lambda: greedy_comparison(scenario, objective, solver=_solver(time_limit, mip_gap, threads)), as_json)
+    written = _write(out, {"": result.comparison, "ranking": result.ranking}, as_json)
     currency = scenario.settings.currency
-    written = _plot(plot_stem, {"": lambda: greedy_plot(result, currency)})
+    written += _plot(plot_stem, {"": lambda: greedy_plot(result, currency)}, as_json)
     if not as_json:
         ranking = ["rank", "item", "kind", "bundle_capex", "saving_alone", "co2_reduction_alone", "merit_per_capex", "greedy", "in_optimum"]
         _print_table(result.ranking, ranking, f"Greedy ranking (objective {result.objective}: merit alone per unit capex)")

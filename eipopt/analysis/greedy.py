@@ -37,7 +37,7 @@ from eipopt.analysis.portfolio import (
     item_kind,
     prerequisites,
 )
-from eipopt.analysis.tables import result_row, tolerance
+from eipopt.analysis.tables import ANALYSIS_MIP_GAP, result_row, tolerance
 from eipopt.api import ScenarioSolver
 from eipopt.model import Objective, Scenario
 from eipopt.model.data import model_data
@@ -63,7 +63,7 @@ def greedy_comparison(
 ) -> GreedyComparison:
     """Compare the optimum of ``scenario`` with the greedy portfolio at the same budgets."""
     objective = Objective(objective or scenario.settings.objective)
-    solver = solver or ScenarioSolver()
+    solver = solver or ScenarioSolver(mip_gap=ANALYSIS_MIP_GAP)
     optimum = solver.solve(scenario, objective)
     if optimum.status not in ("optimal", "feasible"):
         raise AnalysisError(f"the scenario has no solution ({optimum.status})", optimum)

@@ -15,7 +15,11 @@ Each point carries its portfolio, ``change`` (the items added ``+`` and
 dropped ``-`` from the previous, dirtier point) and ``abatement_cost``: what a
 tonne of CO2e avoided costs when moving to it from that point (the slope of
 the front, currency per tCO2e). On a MILP front the slope need not rise
-monotonically: the front is not convex.
+monotonically: the front is not convex. A point whose cost differs from the
+previous one by no more than the two solves' cost gaps summed (``gap``) has
+``within_gap`` True and no ``abatement_cost``: that slope is not a finding.
+Unless a solver is given the solves use
+:data:`~eipopt.analysis.tables.ANALYSIS_MIP_GAP`.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from eipopt.analysis.portfolio import AnalysisError
-from eipopt.analysis.tables import result_row, tolerance
+from eipopt.analysis.tables import ANALYSIS_MIP_GAP, result_row, tolerance, within_gap
 from eipopt.api import ScenarioSolver
 from eipopt.model import Objective, Scenario
 from eipopt.result import Result
@@ -60,7 +64,7 @@ def pareto_front(scenario: Scenario, points: int = 5, *, solver: ScenarioSolver 
     """
     if points < 2:
         raise ValueError("a front needs at least 2 points (its two extremes)")
-    solver = solver or ScenarioSolver()
+    solver = solver or ScenarioSolver(mip_gap=ANALYSIS_MIP_GAP)
     least_cost = _solved(solver.solve(scenario, Objective.COST, least_co2_at_cost=True), "least-cost")
     least_co2 = _solved(solver.solve(scenario, Objective.CO2), "least-CO2e")
     high, low = least_cost.summary["total_co2"], least_co2.summary["total_co2"]
@@ -83,6 +87,12 @@ def pareto_front(scenario: Scenario, points: int = 5, *, solver: ScenarioSolver 
     kept = kept.sort_values(["total_co2", "total_cost"], ascending=[False, True]).reset_index(drop=True)
     kept.insert(0, "point", range(len(kept)))
     kept["abatement_cost"] = -kept["total_cost"].diff() / kept["total_co2"].diff()
+    kept["gap"] = kept["cost_gap"] + kept["cost_gap"].shift()
+    kept["within_gap"] = [
+        i > 0 and within_gap(row.total_cost - kept["total_cost"].iloc[i - 1], row.gap, row.total_cost)
+        for i, row in enumerate(kept.itertuples())
+    ]
+    kept.loc[kept["within_gap"], "abatement_cost"] = math.nan  # a slope inside the gap is not a finding
     kept["change"] = _changes(kept)
     dropped = pd.concat([dropped, pd.DataFrame(skipped)], ignore_index=True) if skipped else dropped
     return ParetoFront(kept, dropped.reset_index(drop=True))

@@ -9,6 +9,7 @@ caller can commit each one to the store at once. Closing the generator early
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -41,7 +42,8 @@ def run_in_processes(cases: Sequence[Case], scenario: Scenario, objective: str |
     """
     workers = max(1, min(workers, len(cases)))
     context = multiprocessing.get_context(START_METHOD)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_process, initargs=(scenario, objective))
+    others = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_process, initargs=(scenario, objective, os.getpid()))
     queue = iter(cases)
     running = {}
     try:
@@ -58,8 +60,10 @@ def run_in_processes(cases: Sequence[Case], scenario: Scenario, objective: str |
                 for case in _take(queue, 1):
                     running[pool.submit(run_in_process, case.key, case.overrides)] = case
                 yield outcome
-    except BaseException:  # interrupted, or closed early: do not wait for the cases being solved
+    except BaseException:  # interrupted, or closed early: stop the cases being solved, leave no worker behind
         pool.shutdown(wait=False, cancel_futures=True)
+        for process in [p for p in multiprocessing.active_children() if p not in others]:
+            process.terminate()
         raise
     pool.shutdown(wait=True)
 

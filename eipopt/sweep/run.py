@@ -10,7 +10,14 @@ import pandas as pd
 
 from eipopt.io import load_scenario
 from eipopt.model import Objective, Scenario
-from eipopt.sweep.cases import Case, grid, make_cases
+from eipopt.sweep.cases import (
+    DEFAULT_MAX_CASES,
+    Case,
+    TooManyCases,
+    check_grid_size,
+    grid,
+    make_cases,
+)
 from eipopt.sweep.executors import run_here, run_in_processes, run_on_dask
 from eipopt.sweep.progress import SweepProgress
 from eipopt.sweep.store import FAILED_STATUSES, SweepStore
@@ -27,6 +34,7 @@ def sweep(
     store: str | Path | None = None,
     progress: bool = False,
     retry_failed: bool = False,
+    max_cases: int = DEFAULT_MAX_CASES,
 ) -> pd.DataFrame:
     """Solve ``scenario`` once per case and return one row per case, in case order.
 
@@ -45,6 +53,9 @@ def sweep(
     A case that cannot be solved (an invalid override value, a solver failure)
     is stored with its ``error`` and the sweep goes on; ``retry_failed`` solves
     such cases again. Infeasible is a result: its ``status`` is recorded.
+    More than ``max_cases`` cases raise :class:`~eipopt.sweep.cases.TooManyCases`
+    before the grid is built; a store that is not a results store of this
+    format and scenario raises :class:`~eipopt.sweep.store.StoreError`.
 
     Columns: ``case`` (stable id), one per varied key, every key of
     :data:`eipopt.SUMMARY_KEYS` (``budgets`` as ``budget.<id>.limit`` and
@@ -58,12 +69,12 @@ def sweep(
     if scheduler is not None and int(workers) > 1:
         raise ValueError("give either workers (local processes) or scheduler (a Dask cluster), not both")
     objective = Objective(objective).value if objective else None
-    overrides, varied = _cases_of(vary)
+    overrides, varied = _cases_of(vary, max_cases)
     if objective and "objective" in varied:
         raise ValueError("'objective' is varied: do not also give objective=")
     cases = make_cases(scenario, overrides, objective)
 
-    with SweepStore(store if store is not None else ":memory:") as results:
+    with SweepStore(store if store is not None else ":memory:", scenario=scenario.name) as results:
         records = results.records(c.key for c in cases)
         unique = list({c.key: c for c in cases}.values())
         todo = [c for c in unique if c.key not in records or (retry_failed and records[c.key]["status"] in FAILED_STATUSES)]
@@ -76,11 +87,14 @@ def sweep(
         return sweep_frame(scenario, cases, varied, records)
 
 
-def _cases_of(vary) -> tuple[list[dict], list[str]]:
-    """Override dicts of the cases and the varied keys, from a grid mapping or a list of cases."""
+def _cases_of(vary, max_cases: int) -> tuple[list[dict], list[str]]:
+    """Override dicts of the cases and the varied keys, from a grid mapping (its size checked first) or a list of cases."""
     if isinstance(vary, Mapping):
+        check_grid_size(vary, max_cases)
         return grid(vary), [str(k) for k in vary]
     overrides = [dict(case) for case in vary]
+    if len(overrides) > max_cases:
+        raise TooManyCases(f"{len(overrides):,} cases, more than the limit of {max_cases:,} (raise it with max_cases=)")
     varied = list(dict.fromkeys(str(k) for case in overrides for k in case))
     return overrides, varied
 

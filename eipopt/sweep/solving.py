@@ -9,7 +9,11 @@ run uses one thread; the parallelism is across cases.
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import signal
+import sys
 import threading
 import time
 from typing import Any
@@ -48,10 +52,41 @@ class CaseRunner:
 _process_runner: CaseRunner | None = None
 
 
-def init_process(scenario: Scenario, objective: str | None) -> None:
-    """Pool initializer: this process's runner for all the cases it will be given."""
+def init_process(scenario: Scenario, objective: str | None, parent_pid: int | None = None) -> None:
+    """Pool initializer: die with the sweep's process, and keep this process's runner for all its cases."""
     global _process_runner
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     _process_runner = CaseRunner(scenario, objective)
+
+
+#: Seconds between checks that the sweep's process is alive, where the OS cannot tell a worker itself.
+PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """End this worker when the process that started it dies, even by SIGKILL, even mid-solve.
+
+    On Linux the kernel sends SIGKILL to the worker when its parent dies
+    (``PR_SET_PDEATHSIG``), which stops a HiGHS run at once. Elsewhere a
+    daemon thread polls the parent's pid. A parent already gone ends the worker now.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="eipopt-parent-watch").start()
+    if os.getppid() != parent_pid:  # it died before the signal was armed
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def run_in_process(key: str, overrides: dict[str, Any]) -> CaseOutcome:

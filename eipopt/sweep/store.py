@@ -5,7 +5,7 @@ its own transaction as soon as its result arrives (WAL journal, full sync), so
 a sweep that is killed loses at most the cases still being solved, and running
 the same sweep again skips every case already in the store. Rows are keyed by
 the case key (:func:`eipopt.sweep.cases.case_key`), so one store can hold many
-sweeps of many scenarios. Only the process that runs the sweep writes to it;
+sweeps of one scenario (with any fixed overrides). Only the process that runs the sweep writes to it;
 workers return their results to it.
 """
 
@@ -21,7 +21,9 @@ from typing import Any
 
 from eipopt.sweep.cases import Case
 
-SCHEMA_VERSION = 1
+#: Format of the store. 2: case keys hash canonical numbers (``0`` and ``0.0``
+#: are one case) and ``meta`` names the scenario.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -60,23 +62,60 @@ class CaseOutcome:
         return bool(self.error)
 
 
-class SweepStore:
-    """An SQLite file of finished cases (``":memory:"`` for a store that lasts one sweep)."""
+class StoreError(ValueError):
+    """A file that is not a results store this sweep can use: corrupt, of another format or scenario."""
 
-    def __init__(self, path: str | Path = ":memory:"):
+    def __init__(self, path: str, problem: str, remedy: str):
+        self.where = path
+        super().__init__(f"{problem}; {remedy}")
+
+
+_REMEDY = "give another --store file, or move this one away to start afresh"
+
+
+class SweepStore:
+    """An SQLite file of finished cases (``":memory:"`` for a store that lasts one sweep).
+
+    The ``meta`` table records the store's format (``schema_version``) and the
+    name of the scenario whose sweeps it holds; a file that is not an SQLite
+    database, a store of another format, or (given ``scenario``) a store of
+    another scenario raises :class:`StoreError` and is left untouched.
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, scenario: str | None = None):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=60)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=60)
+        except sqlite3.Error as error:
+            raise StoreError(self.path, f"cannot open the results store ({error})", _REMEDY) from None
+        try:
+            self._check_and_create(scenario)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _check_and_create(self, scenario: str | None) -> None:
+        try:
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and not {"meta", "cases"} <= tables:
+                raise StoreError(self.path, f"is an SQLite file but not an eipopt results store (tables: {', '.join(sorted(tables))})", _REMEDY)
+            meta = dict(self._db.execute("SELECT name, value FROM meta")) if tables else {}
+        except sqlite3.DatabaseError as error:
+            raise StoreError(self.path, f"is not a results store: {error} (a damaged or foreign file)", _REMEDY) from None
+        if tables and meta.get("schema_version") != str(SCHEMA_VERSION):
+            raise StoreError(self.path, f"is a results store of format {meta.get('schema_version')}, this eipopt reads format {SCHEMA_VERSION} "
+                                        "(its case keys differ)", _REMEDY)
+        if tables and scenario is not None and meta.get("scenario", scenario) != scenario:
+            raise StoreError(self.path, f"holds sweeps of scenario '{meta['scenario']}', not '{scenario}'", _REMEDY)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         with self._db:
             self._db.executescript(_SCHEMA)
             self._db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        version = self._db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()[0]
-        if int(version) != SCHEMA_VERSION:
-            self._db.close()
-            raise ValueError(f"{self.path}: results store of schema version {version}, expected {SCHEMA_VERSION}")
+            if scenario is not None:
+                self._db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('scenario', ?)", (scenario,))
 
     def __enter__(self) -> SweepStore:
         return self
