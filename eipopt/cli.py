@@ -104,6 +104,7 @@ def solve(path, objective, overrides, out, force, as_json, time_limit, mip_gap, 
             check_folder_target(out, force=force, protect=[path])
         with chatter_to_stderr(as_json):
             result = solve_scenario(scenario, objective, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
+            result.summary["warnings"] = [str(warning) for warning in scenario.warnings]
             if to_workbook:
                 from eipopt.workbook import write_results_workbook
 
@@ -112,7 +113,6 @@ def solve(path, objective, overrides, out, force, as_json, time_limit, mip_gap, 
                 result.write(out, force=force)
     except OutputError as error:
         _fail_invalid(ScenarioError([Problem("--out", str(error))]), as_json)
-    result.summary["warnings"] = [str(warning) for warning in scenario.warnings]
     if as_json:
         click.echo(result.to_json(indent=None))
     else:
