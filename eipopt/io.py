@@ -2,7 +2,7 @@
 
 A workbook has one sheet per table (same names and columns as the CSV files),
 a ``scenario`` sheet of ``key | value`` rows (dotted keys such as
-``solver.time_limit``) and a ``budgets`` sheet (``id | limit | applies_to``).
+``solver.time_limit``) and a ``budgets`` sheet (``id | limit | applies_to | period``).
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def _load_workbook(path: Path) -> Scenario:
     if _BUDGETS_SHEET in sheets:
         budgets = _numbered(sheets[_BUDGETS_SHEET])
         settings["budgets"] = [
-            {k: v for k, v in record.items() if k in ("id", "limit", "applies_to") and v != ""}
+            {k: v for k, v in record.items() if k in ("id", "limit", "applies_to", "period") and v != ""}
             for record in budgets.to_dict("records")
         ]
     raw_tables = {name: _numbered(sheets[name]) for name in TABLES if name in sheets}
@@ -130,7 +130,7 @@ def write_scenario(scenario: Scenario, path: str | Path) -> Path:
         rows = [(k, v) for k, v in _flatten(settings)]
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             pd.DataFrame(rows, columns=["key", "value"]).to_excel(writer, sheet_name=_SETTINGS_SHEET, index=False)
-            pd.DataFrame(budgets, columns=["id", "limit", "applies_to"]).to_excel(writer, sheet_name=_BUDGETS_SHEET, index=False)
+            pd.DataFrame(budgets, columns=["id", "limit", "applies_to", "period"]).to_excel(writer, sheet_name=_BUDGETS_SHEET, index=False)
             for name, df in tables.items():
                 df.to_excel(writer, sheet_name=name, index=False)
         return path
@@ -147,6 +147,8 @@ def _flatten(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]
     for key, value in settings.items():
         if isinstance(value, dict):
             items += _flatten(value, f"{prefix}{key}.")
+        elif isinstance(value, list):  # periods.years
+            items.append((f"{prefix}{key}", ";".join(str(v) for v in value)))
         elif value is not None:
             items.append((f"{prefix}{key}", value))
     return items

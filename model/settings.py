@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from eipopt.model.errors import Problem
+from eipopt.model.periods import PeriodSettings, check_budget_periods, parse_periods
 
 SETTINGS_FILE = "scenario.yaml"
 
@@ -36,6 +37,7 @@ class Budget:
     id: str
     limit: float | None = None  # None: no limit, usage is still reported
     applies_to: AppliesTo = AppliesTo.ALL
+    period: int | None = None  # start year of the period whose builds it limits; None: the whole horizon
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,17 @@ class Settings:
     budgets: tuple[Budget, ...] = ()
     constraints: Constraints = field(default_factory=Constraints)
     solver: SolverOptions = field(default_factory=SolverOptions)
+    periods: PeriodSettings | None = None  # None: one representative year
 
     def to_dict(self) -> dict[str, Any]:
         """Plain YAML-ready form (enums as their values)."""
         raw = asdict(self)
         raw["objective"] = self.objective.value
         raw["budgets"] = [
-            {"id": b.id, "limit": b.limit, "applies_to": b.applies_to.value} for b in self.budgets
+            {"id": b.id, "limit": b.limit, "applies_to": b.applies_to.value, **({"period": b.period} if b.period is not None else {})}
+            for b in self.budgets
         ]
+        raw["periods"] = None if self.periods is None else self.periods.to_dict()
         return raw
 
     def budget(self, budget_id: str) -> Budget:
@@ -98,7 +103,7 @@ _SECTIONS: dict[str, dict[str, type]] = {
 }
 #: A park's CO2e can be net negative (credits for what it sells), so can its cap.
 _MAY_BE_NEGATIVE = {"constraints.max_co2"}
-_BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str}
+_BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str, "period": int}
 
 
 def _convert(value: Any, kind: type, key: str, problems: list[Problem]) -> Any:
@@ -127,7 +132,7 @@ def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Pr
     """Validate a ``scenario.yaml`` mapping; unknown keys are errors (typos must not pass)."""
     raw = copy.deepcopy(raw or {})
     problems: list[Problem] = []
-    known = set(_SCALARS) | set(_SECTIONS) | {"budgets"}
+    known = set(_SCALARS) | set(_SECTIONS) | {"budgets", "periods"}
     for key in raw:
         if key not in known:
             problems.append(Problem(SETTINGS_FILE, f"unknown key; expected one of {sorted(known)}", column=str(key)))
@@ -169,6 +174,8 @@ def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Pr
         values[section] = Constraints(**parsed) if section == "constraints" else SolverOptions(**parsed)
 
     values["budgets"] = tuple(_parse_budgets(raw.get("budgets") or [], problems))
+    values["periods"] = parse_periods(raw.get("periods"), problems)
+    check_budget_periods(values["budgets"], values["periods"], problems)
     if problems:
         return None, problems
     return Settings(**values), problems
@@ -201,7 +208,8 @@ def _parse_budgets(entries: Any, problems: list[Problem]) -> list[Budget]:
         except ValueError:
             problems.append(Problem(SETTINGS_FILE, f"unknown applies_to '{applies}'; expected one of {[a.value for a in AppliesTo]}", column=f"{label}.applies_to"))
             continue
-        budgets.append(Budget(budget_id, limit, applies_to))
+        period = _convert(entry.get("period"), int, f"{label}.period", problems)
+        budgets.append(Budget(budget_id, limit, applies_to, period))
     return budgets
 
 
@@ -222,10 +230,14 @@ def override_settings(raw: dict[str, Any], key: str, value: Any) -> list[Problem
         raw[parts[0]] = dict(raw[parts[0]] or {})
         raw[parts[0]][parts[1]] = value
         return []
+    if parts[0] == "periods" and len(parts) == 2:
+        raw["periods"] = dict(raw.get("periods") or {})
+        raw["periods"][parts[1]] = value  # checked by parse_periods
+        return []
     if parts[0] == "budgets" and len(parts) == 3:
         budget_id, field_name = parts[1], parts[2]
-        if field_name not in ("limit", "applies_to"):
-            return [Problem("override", f"budget field must be limit or applies_to, not '{field_name}'", column=key)]
+        if field_name not in ("limit", "applies_to", "period"):
+            return [Problem("override", f"budget field must be limit, applies_to or period, not '{field_name}'", column=key)]
         for entry in raw.get("budgets") or []:
             if str(entry.get("id")) == budget_id:
                 entry[field_name] = value
