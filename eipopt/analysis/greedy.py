@@ -121,10 +121,13 @@ def _rank(scenario: Scenario, objective: Objective, candidates: list[str], solve
 def _fill(scenario: Scenario, ranking: pd.DataFrame) -> list[str]:
     """Walk down the ranking, taking what helps and fits; record each decision in ``ranking['greedy']``."""
     data = model_data(scenario)
-    limits = data.params["budget_limit"]
+    first = data.sets["periods"][0]  # a greedy portfolio is built at once, in the first period
+    later = {b for b, period in data.sets["budget_periods"] if period != first}
+    limits = {b: limit for b, limit in data.params["budget_limit"].items() if b not in later}
     draws = defaultdict(dict)
-    for (budget, item), amount in data.params["budget_draw"].items():
-        draws[item][budget] = amount
+    for (budget, item, period), amount in data.params["budget_draw"].items():
+        if period == first:
+            draws[item][budget] = amount
     group_of = {m.id: m.group for m in scenario.measures.itertuples() if m.group}
     used = dict.fromkeys(limits, 0.0)
     chosen: list[str] = []
