@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eipopt.model.errors import Problem, ScenarioError
-from eipopt.model.schema import KEY_SEPARATOR, TABLES
+from eipopt.model.schema import KEY_SEPARATOR, TABLES, empty_table
 
 SETTINGS_LABEL = "scenario.yaml"
 
@@ -205,8 +205,7 @@ def period_scenarios(scenario) -> list[tuple[Period, Any]]:
 
 
 def _without_profiles(scenario):
-    from eipopt.model.schema import empty_table
-
+    """The scenario with an empty profiles table (its derived scenarios hold the numbers in force)."""
     return type(scenario)(scenario.settings, {**scenario.tables, "profiles": empty_table("profiles")}, scenario.sources)
 
 
