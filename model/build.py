@@ -2,9 +2,11 @@
 
 :func:`build_model` reads like a table of contents; the math of each
 constraint family is in :mod:`eipopt.model.constraints`, the cost and CO2e
-accounting in :mod:`eipopt.model.accounting`. All numbers are mutable
-parameters, so a what-if that changes only numbers re-parameterises the built
-model (:meth:`ParkModel.update`) instead of rebuilding it.
+accounting in :mod:`eipopt.model.accounting`. Decisions, flows and every
+number carry the period of the horizon as their last index (one period
+without ``periods``). All numbers are mutable parameters, so a what-if that
+changes only numbers re-parameterises the built model
+(:meth:`ParkModel.update`) instead of rebuilding it.
 """
 
 from __future__ import annotations
