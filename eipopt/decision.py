@@ -46,8 +46,8 @@ def decision_lines(result: Result, scenario: Scenario, where: str = "all in the 
     n_tiers = len(s.get("tiers_built", []))
     tier_text = f" and {n_tiers} capacity expansion step(s)" if n_tiers else ""
     lines.append(
-        f"Fund {s['n_measures_funded']} of {int((~measures['existing']).sum())} candidate measures and build "
-        f"{s['n_links_built']} of {int((~links['existing']).sum())} candidate links{tier_text}: "
+        f"Fund {s['n_measures_funded']} of {measures.loc[~measures['existing'], 'id'].nunique()} candidate measures and build "
+        f"{s['n_links_built']} of {links.loc[~links['existing'], 'id'].nunique()} candidate links{tier_text}: "
         f"new investment {money(s['capex_total'], currency)}."
     )
     if s["baseline_cost"] is None:
@@ -55,15 +55,16 @@ def decision_lines(result: Result, scenario: Scenario, where: str = "all in the 
                      "(see the baseline problems), so no savings are claimed.")
         lines += [f"Baseline: {reason}" for reason in s.get("baseline_infeasibility", [])]
     else:
+        cost_name, co2_name, per, co2_unit = _totals_wording(s)
         lines.append(
-            f"Annual cost {_change(s['cost_savings'])} by {money(abs(s['cost_savings']), currency, 'yr')} "
-            f"(from {money(s['baseline_cost'], currency, 'yr')} to {money(s['total_cost'], currency, 'yr')}; "
+            f"{cost_name} {_change(s['cost_savings'])} by {money(abs(s['cost_savings']), currency, per)} "
+            f"(from {money(s['baseline_cost'], currency, per)} to {money(s['total_cost'], currency, per)}; "
             "annualised capex included)."
         )
         share = f", {abs(s['co2_reduction']) / abs(s['baseline_co2']):.0%}" if s["baseline_co2"] else ""
         lines.append(
-            f"Annual CO2e {_change(s['co2_reduction'])} by {number(abs(s['co2_reduction']))} {CO2_UNIT}/yr{share} "
-            f"(from {number(s['baseline_co2'])} to {number(s['total_co2'])} {CO2_UNIT}/yr)."
+            f"{co2_name} {_change(s['co2_reduction'])} by {number(abs(s['co2_reduction']))} {co2_unit}{share} "
+            f"(from {number(s['baseline_co2'])} to {number(s['total_co2'])} {co2_unit})."
         )
     for budget_id, budget in s["budgets"].items():
         limit = budget["limit"]
@@ -71,6 +72,17 @@ def decision_lines(result: Result, scenario: Scenario, where: str = "all in the 
         lines.append(f"Budget '{budget_id}': {money(budget['used'], currency)} used of {limit_text}.")
     lines += funded_lines(result, scenario, where)
     return lines
+
+
+def _totals_wording(summary: dict) -> tuple[str, str, str, str]:
+    """How the cost and CO2e totals read: annual for one year; over a horizon, present value
+    of cost and cumulative tonnes (cost name, CO2e name, money 'per', CO2e unit)."""
+    horizon = summary.get("horizon")
+    if not horizon:
+        return "Annual cost", "Annual CO2e", "yr", f"{CO2_UNIT}/yr"
+    years = horizon["n_years"]
+    return (f"Cost over {years} years (present value)", f"CO2e over {years} years", "",
+            f"{CO2_UNIT} over {years} years")
 
 
 def _change(saving: float) -> str:
@@ -92,7 +104,7 @@ def funded_lines(result: Result, scenario: Scenario, where: str) -> list[str]:
 
 
 def _named(frame: pd.DataFrame, scenario: Scenario, table: str) -> list[str]:
-    return [labelled(item, item_names(scenario, table).get(item, "")) for item in frame["id"]]
+    return [labelled(item, item_names(scenario, table).get(item, "")) for item in frame["id"].drop_duplicates()]
 
 
 def item_names(scenario: Scenario, table: str) -> dict[str, str]:
@@ -112,9 +124,10 @@ def headline(result: Result, scenario: Scenario) -> pd.DataFrame:
     """Baseline, plan and change of annual cost, annual CO2e and new investment (one row each, unscaled)."""
     s = result.summary
     currency = scenario.settings.currency
+    cost_name, co2_name, per, co2_unit = _totals_wording(s)
     rows = [
-        ("annual cost (annualised capex included)", f"{currency}/yr", s["baseline_cost"], s["total_cost"]),
-        ("annual CO2e", f"{CO2_UNIT}/yr", s["baseline_co2"], s["total_co2"]),
+        (f"{cost_name.lower()} (annualised capex included)", f"{currency}/{per}" if per else currency, s["baseline_cost"], s["total_cost"]),
+        (co2_name.lower(), co2_unit, s["baseline_co2"], s["total_co2"]),
         ("new investment (capex)", currency, 0.0 if s["capex_total"] is not None else None, s["capex_total"]),
     ]
     frame = pd.DataFrame(rows, columns=["figure", "unit", "baseline", "plan"])

@@ -2,7 +2,7 @@
 
 A workbook has one sheet per table (same names and columns as the CSV files),
 a ``scenario`` sheet of ``key | value`` rows (dotted keys such as
-``solver.time_limit``), a ``budgets`` sheet (``id | limit | applies_to``) and
+``solver.time_limit``), a ``budgets`` sheet (``id | limit | applies_to | period``) and
 may have a ``README`` sheet, which is skipped.
 
 Reading is strict (``docs/input-rules.md``): an unknown file, sheet, column or

@@ -49,11 +49,11 @@ def print_result(result: Result, scenario: Scenario, console: Console | None = N
         head.add_row(f"{row.figure} ({unit})", *[number(scale.scaled(v) if is_money and v is not None else v) for v in (row.baseline, row.plan, row.change)])
     console.print(head)
     tables = readable_tables(result, scenario)
-    links = tables["links"]
+    links = _last_period(tables["links"])
     if len(links):
         shown = links.sort_values(["built", "flow"], ascending=False)[["id", "source_name", "sink_name", "built", "existing", "tiers_built", "capacity_entered", "flow", "unit", "utilisation", "capex", "why_not_built"]]
         cut = shown_of(min(CONSOLE_ROWS, len(shown)), len(shown), "all with --out results.xlsx")
-        console.print(_rich_table(shown.head(CONSOLE_ROWS), currency, "Symbiosis links" + (f" ({cut})" if cut else "")))
+        console.print(_rich_table(shown.head(CONSOLE_ROWS), currency, "Symbiosis links" + _period_note(tables["links"]) + (f" ({cut})" if cut else "")))
     economics = tables["economics"]
     if len(economics):
         order = economics.assign(_rejected=economics["decision"] == STATUS_REJECTED).sort_values(["_rejected", "net_annual_benefit"], ascending=[True, False])
@@ -61,7 +61,8 @@ def print_result(result: Result, scenario: Scenario, console: Console | None = N
         cut = shown_of(min(CONSOLE_ROWS, len(shown)), len(shown), "all with --out results.xlsx")
         title = f"RECP measures: {result.summary['n_measures_funded']} new funded, {int(result.measures['existing'].sum())} existing, of {len(economics)} (stand-alone economics)"
         console.print(_rich_table(shown.head(CONSOLE_ROWS), currency, title + (f"; {cut}" if cut else "")))
-    breakdown = result.breakdown[(result.breakdown["value"] != 0) | (result.breakdown["baseline_value"] != 0)]
+    breakdown = _last_period(result.breakdown)
+    breakdown = breakdown[(breakdown["value"] != 0) | (breakdown["baseline_value"] != 0)]
     for quantity, unit_title in (("cost", None), ("co2", "tCO2e/yr")):
         part = breakdown[breakdown["quantity"] == quantity]
         if not len(part):
@@ -74,3 +75,52 @@ def print_result(result: Result, scenario: Scenario, console: Console | None = N
             convert = part_scale.scaled if part_scale else float
             table.add_row(row.component.replace("_", " "), number(convert(row.baseline_value)), number(convert(row.value)))
         console.print(table)
+    print_schedule(result, scenario, console)
+
+
+def _last_period(table):
+    """The rows of the last period of a table with a ``period`` column (the table itself otherwise)."""
+    return table[table["period"] == table["period"].max()] if "period" in table.columns else table
+
+
+def _period_note(table) -> str:
+    return f" in the period from {table['period'].max()} (per year; all periods in the result tables)" if "period" in table.columns else ""
+
+
+def print_schedule(result: Result, scenario: Scenario, console: Console) -> None:
+    """The investment schedule of a plan over periods: what is built when, its capex, annual cost and CO2e.
+
+    Prints nothing for a single-year scenario (no ``periods`` table).
+    """
+    periods = result.tables.get("periods")
+    if periods is None or periods.empty:
+        return
+    scale = money_scale(list(periods["capex"]) + list(periods["annual_cost"]) + list(periods["baseline_annual_cost"]), scenario.settings.currency)
+    names = _item_names(result)
+    table = Table(title=f"Investment schedule (money in {scale.unit()})", header_style="bold")
+    table.add_column("period", no_wrap=True, min_width=9)
+    table.add_column("built (id: name)", min_width=16, ratio=1)
+    for column in ("capex", "cost/yr", "baseline cost/yr", "CO2e t/yr", "baseline t/yr"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for row in periods.itertuples():
+        built = [i for i in row.built.split(";") if i]
+        table.add_row(
+            f"{row.first_year}-{row.last_year}" if row.last_year > row.first_year else str(row.first_year),
+            "\n".join(f"{i}: {names[i]}" if names.get(i) else i for i in built) or "-",
+            number(scale.scaled(row.capex)), number(scale.scaled(row.annual_cost)), number(scale.scaled(row.baseline_annual_cost)),
+            number(row.annual_co2), number(row.baseline_annual_co2),
+        )
+    console.print(table)
+    horizon = result.summary.get("horizon", {})
+    console.print(f"over {horizon.get('n_years', '?')} years: costs are present values at a discount rate of "
+                  f"{horizon.get('discount_rate', 0):.1%}, CO2e cumulative tonnes")
+
+
+def _item_names(result: Result) -> dict[str, str]:
+    """Readable names of measures and links by id (tiers keep their LINK:TIER id)."""
+    names = {}
+    if "measures" in result.tables:
+        names.update(zip(result.measures["id"], result.measures["name"], strict=True))
+    if "links" in result.tables and "name" in result.links.columns:
+        names.update(zip(result.links["id"], result.links["name"], strict=True))
+    return {k: v for k, v in names.items() if isinstance(v, str) and v}

@@ -43,8 +43,8 @@ def write_scenario_workbook(scenario: Scenario, path: str | Path) -> Path:
     book = Workbook()
     _write_readme(book.active, scenario)
     _write_rows(book.create_sheet(SETTINGS_SHEET), ["key", "value"], flatten_settings(settings), widths=(28, 100))
-    _write_rows(book.create_sheet(BUDGETS_SHEET), ["id", "limit", "applies_to"],
-                [(b["id"], b["limit"], b["applies_to"]) for b in budgets])
+    _write_rows(book.create_sheet(BUDGETS_SHEET), ["id", "limit", "applies_to", "period"],
+                [(b["id"], b["limit"], b["applies_to"], b.get("period")) for b in budgets])
     for name, frame in scenario.tables.items():
         _write_table(book.create_sheet(name), name, frame)
     book.save(path)
@@ -57,7 +57,7 @@ def flatten_settings(settings: dict[str, Any], prefix: str = "") -> list[tuple[s
     for key, value in settings.items():
         if isinstance(value, dict):
             items += flatten_settings(value, f"{prefix}{key}.")
-        elif isinstance(value, list):  # extra_columns: one cell, ';'-separated
+        elif isinstance(value, list):  # extra_columns, periods.years: one cell, ';'-separated
             items.append((f"{prefix}{key}", "; ".join(map(str, value))))
         elif value is not None:
             items.append((f"{prefix}{key}", value))

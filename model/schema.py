@@ -211,6 +211,16 @@ TABLES: dict[str, Table] = {
                 Column("amount", "float", "Amount drawn when the item is funded.", required=True, unit=_MONEY),
             ),
         ),
+        Table(
+            "profiles",
+            "Numbers that change from a period on (with `periods` in scenario.yaml): each row is an override in force from its period until the key's next row.",
+            key=("key", "period"),
+            columns=(
+                Column("key", "str", "A numeric override key: TABLE.ID.COLUMN (links.co2.capacity), carbon_price, hours_per_year, constraints.max_co2 or constraints.min_symbiosis_links.", required=True),
+                Column("period", "float", "Start year of the period from which the value holds (one of periods.years).", required=True, unit="yr"),
+                Column("value", "float", "The value, in the unit of the cell or setting it replaces.", required=True),
+            ),
+        ),
     ]
 }
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from eipopt.model.errors import Problem, did_you_mean
+from eipopt.model.periods import PeriodSettings, check_budget_periods, parse_periods
 from eipopt.model.schema import TABLES, normalise_header
 
 SETTINGS_FILE = "scenario.yaml"
@@ -37,6 +38,7 @@ class Budget:
     id: str
     limit: float | None = None  # None: no limit, usage is still reported
     applies_to: AppliesTo = AppliesTo.ALL
+    period: int | None = None  # start year of the period whose builds it limits; None: the whole horizon
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Constraints:
 
     min_symbiosis_links: int = 0  # Decree 35/2022: at least one IS in an EIP
     max_co2: float | None = None  # park CO2e cap, tCO2e/yr (None: no cap); epsilon of trade-off curves
+    max_co2_total: float | None = None  # cap on CO2e over the horizon, tCO2e (annual without periods); epsilon of trade-off curves over periods
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Settings:
     solver: SolverOptions = field(default_factory=SolverOptions)
     #: Columns a user adds on purpose, by table: kept as text, not read by the model.
     extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    periods: PeriodSettings | None = None  # None: one representative year
 
     def to_dict(self) -> dict[str, Any]:
         """Plain YAML-ready form (enums as their values; no ``extra_columns`` when none)."""
@@ -81,8 +85,10 @@ class Settings:
             del raw["extra_columns"]
         raw["objective"] = self.objective.value
         raw["budgets"] = [
-            {"id": b.id, "limit": b.limit, "applies_to": b.applies_to.value} for b in self.budgets
+            {"id": b.id, "limit": b.limit, "applies_to": b.applies_to.value, **({"period": b.period} if b.period is not None else {})}
+            for b in self.budgets
         ]
+        raw["periods"] = None if self.periods is None else self.periods.to_dict()
         return raw
 
     def budget(self, budget_id: str) -> Budget:
@@ -125,7 +131,7 @@ _SCALARS: dict[str, type] = {
     "carbon_price": float,
 }
 _SECTIONS: dict[str, dict[str, type]] = {
-    "constraints": {"min_symbiosis_links": int, "max_co2": float},
+    "constraints": {"min_symbiosis_links": int, "max_co2": float, "max_co2_total": float},
     "solver": {"time_limit": float, "mip_gap": float, "threads": int},
 }
 #: Allowed values of numeric settings (dotted keys); a number key not listed may not be
@@ -136,21 +142,22 @@ RANGES: dict[str, Range] = {
     "hours_per_year": Range(0, HOURS_OF_A_YEAR, low_open=True),
     "carbon_price": Range(),
     "constraints.max_co2": Range(),
+    "constraints.max_co2_total": Range(),
     "constraints.min_symbiosis_links": _NOT_NEGATIVE,
     "solver.time_limit": Range(0, LONGEST_TIME_LIMIT, low_open=True),
     "solver.mip_gap": Range(0, 1, high_open=True),
     "solver.threads": Range(1, 1024),
     "budgets.ID.limit": _NOT_NEGATIVE,
 }
-BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str}
+BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str, "period": int}
 #: Top-level keys of scenario.yaml that are neither scalars nor sections.
-_LISTS = ("budgets", "extra_columns")
+_LISTS = ("budgets", "extra_columns", "periods")
 
 
 def settings_keys() -> list[str]:
     """Every key scenario.yaml may hold, dotted (``solver.threads``), for messages and docs."""
     keys = list(_SCALARS) + [f"{section}.{key}" for section, fields in _SECTIONS.items() for key in fields]
-    return keys + [f"budgets.ID.{key}" for key in BUDGET_KEYS if key != "id"] + ["extra_columns.TABLE"]
+    return keys + [f"budgets.ID.{key}" for key in BUDGET_KEYS if key != "id"] + ["extra_columns.TABLE", "periods.years", "periods.end"]
 
 
 def _convert(value: Any, kind: type, key: str, problems: list[Problem]) -> Any:
@@ -227,6 +234,8 @@ def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Pr
 
     values["budgets"] = tuple(_parse_budgets(raw.get("budgets") or [], problems))
     values["extra_columns"] = parse_extra_columns(raw.get("extra_columns"), problems)
+    values["periods"] = parse_periods(raw.get("periods"), problems)
+    check_budget_periods(values["budgets"], values["periods"], problems)
     if problems:
         return None, problems
     return Settings(**values), problems
@@ -287,7 +296,8 @@ def _parse_budgets(entries: Any, problems: list[Problem]) -> list[Budget]:
         except ValueError:
             problems.append(Problem(SETTINGS_FILE, f"unknown applies_to '{applies}'; expected one of {[a.value for a in AppliesTo]}", column=f"{label}.applies_to"))
             continue
-        budgets.append(Budget(budget_id, limit, applies_to))
+        period = _convert(entry.get("period"), int, f"{label}.period", problems)
+        budgets.append(Budget(budget_id, limit, applies_to, period))
     return budgets
 
 
@@ -308,6 +318,10 @@ def override_settings(raw: dict[str, Any], key: str, value: Any) -> list[Problem
         raw.setdefault(parts[0], {})
         raw[parts[0]] = dict(raw[parts[0]] or {})
         raw[parts[0]][parts[1]] = value
+        return []
+    if parts[0] == "periods" and len(parts) == 2:
+        raw["periods"] = dict(raw.get("periods") or {})
+        raw["periods"][parts[1]] = value  # checked by parse_periods
         return []
     if parts[0] == "budgets" and len(parts) == 3:
         budget_id, field_name = parts[1], parts[2]

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterator
 
 from eipopt.model.errors import Problem, did_you_mean
+from eipopt.model.periods import check_profile_values, check_profiles
 from eipopt.model.schema import KEY_SEPARATOR, TABLES
 from eipopt.model.units import UnitError, annual_amount, parse_unit
 
@@ -311,6 +312,7 @@ CHECKS: tuple[Callable, ...] = (
     check_links,
     check_annualised_capex,
     check_budget_use,
+    check_profiles,
 )
 
 
@@ -319,6 +321,8 @@ def validate(scenario) -> list[Problem]:
     problems: list[Problem] = []
     for check in CHECKS:
         problems += check(scenario)
+    if not problems:  # profile values are checked by applying them to a valid scenario
+        problems += check_profile_values(scenario)
     return problems
 
 
