@@ -16,6 +16,7 @@ from eipopt.api import solve as solve_scenario
 from eipopt.io import load_scenario, write_scenario
 from eipopt.model import Objective, Scenario, ScenarioError
 from eipopt.model.errors import Problem
+from eipopt.model.financing_checks import financing_warnings
 
 EXIT_INVALID = 2
 
@@ -48,7 +49,10 @@ def _load(path: str, overrides: tuple[str, ...], as_json: bool) -> Scenario:
     try:
         scenario = load_scenario(path)
         pairs = parse_overrides(overrides)
-        return scenario.with_overrides(pairs) if pairs else scenario
+        scenario = scenario.with_overrides(pairs) if pairs else scenario
+        for warning in financing_warnings(scenario):  # located, on stderr: stdout stays one JSON object with --json
+            click.echo(f"warning: {warning}", err=True)
+        return scenario
     except ScenarioError as error:
         _fail_invalid(error, as_json)
         raise  # unreachable; sys.exit above

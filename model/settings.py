@@ -20,6 +20,7 @@ class Objective(StrEnum):
     COST = "cost"  #: annual cost
     CO2 = "co2"  #: annual CO2e, then annual cost at that CO2e (lexicographic)
     WEIGHTED = "weighted"  #: annual cost + carbon_price * annual CO2e
+    GRANT = "grant"  #: grant money (nominal, over the plan), then cost at that grant money (lexicographic)
 
 
 class AppliesTo(StrEnum):
@@ -58,6 +59,13 @@ class Constraints:
 
 
 @dataclass(frozen=True)
+class Finance:
+    """Park-wide financing rules (used with ``financing.csv``)."""
+
+    min_dscr: float | None = None  # debt service coverage of firms without their own min_dscr (None: no rule)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything in ``scenario.yaml``."""
 
@@ -72,6 +80,7 @@ class Settings:
     constraints: Constraints = field(default_factory=Constraints)
     solver: SolverOptions = field(default_factory=SolverOptions)
     periods: PeriodSettings | None = None  # None: one representative year
+    finance: Finance = field(default_factory=Finance)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain YAML-ready form (enums as their values)."""
@@ -100,7 +109,9 @@ _SCALARS: dict[str, type] = {
 _SECTIONS: dict[str, dict[str, type]] = {
     "constraints": {"min_symbiosis_links": int, "max_co2": float},
     "solver": {"time_limit": float, "mip_gap": float, "threads": int},
+    "finance": {"min_dscr": float},
 }
+_SECTION_TYPES = {"constraints": Constraints, "solver": SolverOptions, "finance": Finance}
 #: A park's CO2e can be net negative (credits for what it sells), so can its cap.
 _MAY_BE_NEGATIVE = {"constraints.max_co2"}
 _BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str, "period": int}
@@ -171,7 +182,7 @@ def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Pr
                 problems.append(Problem(SETTINGS_FILE, "must be >= 0", column=dotted))
             elif converted is not None:
                 parsed[key] = converted
-        values[section] = Constraints(**parsed) if section == "constraints" else SolverOptions(**parsed)
+        values[section] = _SECTION_TYPES[section](**parsed)
 
     values["budgets"] = tuple(_parse_budgets(raw.get("budgets") or [], problems))
     values["periods"] = parse_periods(raw.get("periods"), problems)

@@ -61,8 +61,28 @@ class HighsRunner:
             return self._lexicographic(park, Objective.COST, park.cap_cost, Objective.CO2)
         if objective is Objective.CO2:
             return self._lexicographic(park, Objective.CO2, park.cap_co2, Objective.COST)
+        if objective is Objective.GRANT:
+            return self._least_grant(park)
+        if objective is Objective.COST and park.finances_grants:
+            # financing is a transfer: the least-cost plan, paid with the least grant money that finances it
+            return self._lexicographic(park, Objective.COST, park.cap_cost, Objective.GRANT)
         park.use_objective(objective)
         return self._run(park, self.options.time_limit)
+
+    def _least_grant(self, park: ParkModel) -> SolveOutcome:
+        """The ``grant`` objective: least grant money, then least cost at it.
+
+        Without a grant source that may finance an item the least grant
+        money is 0 without solving for it: the least-cost solve answers.
+        """
+        if park.finances_grants:
+            return self._lexicographic(park, Objective.GRANT, park.cap_grant, Objective.COST)
+        park.use_objective(Objective.COST)
+        outcome = self._run(park, self.options.time_limit)
+        if not outcome.status.has_solution:
+            return outcome
+        return SolveOutcome(outcome.status, 0.0, 0.0, outcome.mip_gap, outcome.seconds,
+                            f"no grant source: grant money 0; cost stage: {outcome.message}")
 
     def _lexicographic(self, park: ParkModel, primary: Objective, cap, secondary: Objective) -> SolveOutcome:
         """Optimise ``primary``; then, holding it at its optimum (``cap``), optimise ``secondary``.
@@ -88,7 +108,7 @@ class HighsRunner:
             park.use_objective(Objective.COST)
         seconds = time.perf_counter() - started
         if not second.status.has_solution and primary is Objective.COST:
-            # a tie-break that failed leaves the least-cost solution (still loaded) as the answer
+            # a tie-break (CO2e, or the grant money of the financing split) that failed leaves the least-cost solution (still loaded) as the answer
             return SolveOutcome(first.status, best, first.objective_bound, first.mip_gap, seconds,
                                 f"{first.message}; {secondary.value} tie-break failed: {second.message}")
         if not second.status.has_solution:  # numerics or the time limit: report it, never a half answer
