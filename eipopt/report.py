@@ -73,6 +73,7 @@ def print_result(result: Result, console: Console | None = None) -> None:
     for budget_id, budget in s["budgets"].items():
         console.print(f"budget {budget_id}: used {_fmt(budget['used'])} of {_fmt(budget['limit'])} {currency}")
     print_schedule(result, console)
+    print_financing(result, console)
 
 
 def _last_period(table):
@@ -127,3 +128,41 @@ def _item_names(result: Result) -> dict[str, str]:
     if "links" in result.tables and "name" in result.links.columns:
         names.update(zip(result.links["id"], result.links["name"], strict=True))
     return {k: v for k, v in names.items() if isinstance(v, str) and v}
+
+
+def _money_scale(largest: float, currency: str) -> tuple[float, str]:
+    """(divisor, unit label) that keeps the largest amount readable: 12.3 billion VND, not 12,300,000,000."""
+    scale, prefix = next(((f, name) for f, name in _MONEY_SCALES if abs(largest) >= 10 * f), (1.0, ""))
+    return scale, f"{prefix} {currency}".strip()
+
+
+def print_financing(result: Result, console: Console) -> None:
+    """Who pays what: each firm with new items, how their capex is paid and whether its saving carries its loans.
+
+    Prints nothing for a scenario without financing input (no ``firms`` table).
+    """
+    firms = result.tables.get("firms")
+    if firms is None or firms.empty:
+        return
+    s = result.summary
+    shown = firms[(firms["capex"] > 0) | firms["min_dscr"].notna()]
+    columns = ["capex", "own_money", "loans", "grants", "equity", "saving", "debt_service"]
+    scale, money = _money_scale(max(float(shown[columns].abs().max().max()) if len(shown) else 0.0, 1.0), s.get("currency", ""))
+    by_period = "period" in firms.columns
+    table = Table(title=f"Who pays what ({money}; saving and debt service per year): {len(shown)} of {len(firms)} firms invest or have a DSCR rule",
+                  header_style="bold")
+    table.add_column("firm (id: name)", min_width=16)
+    if by_period:
+        table.add_column("period")
+    for column in ("capex", "own money", "loans", "grants", "equity", "saving /yr", "debt service /yr", "DSCR", "min DSCR"):
+        table.add_column(column, justify="right")
+    for row in shown.itertuples():
+        name = f"{row.firm}: {row.name}" if isinstance(row.name, str) and row.name else row.firm
+        cells = [_fmt(getattr(row, c) / scale) for c in columns] + [_fmt(row.dscr, 3), _fmt(row.min_dscr, 3)]
+        table.add_row(name, *([str(row.period)] if by_period else []), *cells)
+    console.print(table)
+    leverage = "-" if s.get("leverage") is None else f"{s['leverage']:,.2f}"
+    console.print(f"grants {_fmt(s['grant_total'] / scale)}, loans {_fmt(s['loans_total'] / scale)}, outside equity {_fmt(s['equity_total'] / scale)}, "
+                  f"own money {_fmt(s['own_money_total'] / scale)} ({money}); all money invested per unit of grant {leverage}; DSCR rule: {s['dscr_rule']}")
+    for warning in s.get("financing_warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {warning}")
