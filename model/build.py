@@ -110,6 +110,10 @@ _PERIOD_PARAM_INDEX = {
 PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit", "debt_service")
 
 
+#: Relative slack on a firm's baseline operating cost in its DSCR rule (numerical tolerance, not a modelling choice).
+BASELINE_COST_TOLERANCE = 1e-7
+
+
 class StructureChanged(ValueError):
     """A new scenario needs other variables or constraints: rebuild instead of update."""
 
@@ -188,13 +192,34 @@ class ParkModel:
         return bool(self.data.sets["financing_on"] and self.data.sets["dscr_firms"])
 
     def set_baseline_operating_costs(self, costs: dict[tuple[str, object], float]) -> None:
-        """{(firm, period): operating cost} of the reported baseline solution, for the DSCR rule."""
+        """{(firm, period): operating cost} of the reported baseline solution, for the DSCR rule.
+
+        Each is raised by :data:`BASELINE_COST_TOLERANCE` (relative): a plan that
+        changes nothing for a firm must meet its rule although the baseline's
+        value carries the solver's rounding.
+        """
         for key, param in self.model.baseline_operating_cost.items():
-            param.set_value(costs[key])
+            param.set_value(costs[key] + BASELINE_COST_TOLERANCE * max(1.0, abs(costs[key])))
 
     def cap_cost(self, value: float | None) -> None:
         """Constrain the present value of cost (annual cost without periods) to at most ``value`` (``None`` lifts the cap)."""
         _cap(self.model.cost_cap, self.model.cost_cap_value, value)
+
+    @contextmanager
+    def decisions_held(self) -> Iterator[None]:
+        """Within the block, every build decision stays at its current value (by bounds): the plan is fixed."""
+        m = self.model
+        held = [(var, var.lb, var.ub) for var in [*m.fund_measure.values(), *m.build_link.values(), *m.build_tier.values()] if not var.fixed]
+        try:
+            for var, _, _ in held:
+                value = round(var.value or 0.0)
+                var.setlb(value)
+                var.setub(value)
+            yield
+        finally:
+            for var, lower, upper in held:
+                var.setlb(lower)
+                var.setub(upper)
 
     # --- items ruled out or imposed for one solve ---------------------------
     @contextmanager
