@@ -130,7 +130,7 @@ def _item_names(result: Result) -> dict[str, str]:
     return {k: v for k, v in names.items() if isinstance(v, str) and v}
 
 
-def _money_scale(largest: float, currency: str) -> tuple[float, str]:
+def money_scale(largest: float, currency: str) -> tuple[float, str]:
     """(divisor, unit label) that keeps the largest amount readable: 12.3 billion VND, not 12,300,000,000."""
     scale, prefix = next(((f, name) for f, name in _MONEY_SCALES if abs(largest) >= 10 * f), (1.0, ""))
     return scale, f"{prefix} {currency}".strip()
@@ -147,7 +147,7 @@ def print_financing(result: Result, console: Console) -> None:
     s = result.summary
     shown = firms[(firms["capex"] > 0) | firms["min_dscr"].notna()]
     columns = ["capex", "own_money", "loans", "grants", "equity", "saving", "debt_service"]
-    scale, money = _money_scale(max(float(shown[columns].abs().max().max()) if len(shown) else 0.0, 1.0), s.get("currency", ""))
+    scale, money = money_scale(max(float(shown[columns].abs().max().max()) if len(shown) else 0.0, 1.0), s.get("currency", ""))
     by_period = "period" in firms.columns
     table = Table(title=f"Who pays what ({money}; saving and debt service per year): {len(shown)} of {len(firms)} firms invest or have a DSCR rule",
                   header_style="bold")
