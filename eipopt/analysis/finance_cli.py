@@ -47,7 +47,7 @@ def finance(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, threa
     _write(analysis.gaps, out)
     _write(analysis.response, out, "response")
     currency = scenario.settings.currency
-    written = _plot(plot_stem, {"gaps": lambda: viability_gap_plot(analysis, currency), "response": lambda: grant_response_plot(analysis, currency)})
+    written = _plot(plot_stem, {"gaps": lambda: viability_gap_plot(analysis.gaps, currency), "response": lambda: grant_response_plot(analysis, currency)})
     if not as_json:
         gaps = analysis.gaps.sort_values("viability_gap", ascending=False)
         columns = ["item", "name", "owner", "capex", "viability_gap", "gap_share", "own_money", "loans", "saving", "dscr", "status"]

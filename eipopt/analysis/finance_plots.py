@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from eipopt.analysis.finance import FinanceAnalysis
@@ -19,9 +20,8 @@ def _plain_axes(*axes, axis: str = "both") -> None:
         ax.ticklabel_format(useOffset=False, style="plain", axis=axis)
 
 
-def viability_gap_plot(analysis: FinanceAnalysis, currency: str = "") -> Figure:
-    """Horizontal bars: the least grant that makes each item financeable alone, largest first."""
-    gaps = analysis.gaps
+def viability_gap_plot(gaps: pd.DataFrame, currency: str = "") -> Figure:
+    """Horizontal bars: the least grant that makes each item financeable alone, largest first (``gaps`` of :func:`viability_gaps`)."""
     needing = gaps[gaps["viability_gap"] > 0].sort_values("viability_gap", ascending=False)
     shown = needing.head(MAX_BARS).iloc[::-1]
     scale, unit = money_scale(float(shown["viability_gap"].max()) if len(shown) else 1.0, currency)
