@@ -5,7 +5,7 @@ Symbols (besides those of :mod:`eipopt.model.constraints`; f source of
 the links it owns by ``owner`` and their tiers):
 
 =================  ==========================================================
-a_ifp              money source f puts into item i built in period p (>= 0)
+a_ifp              money source f puts into item i built in period p: K_ip sigma_ifp, sigma_ifp in [0, 1]
 K_ip               capex of item i in force in period p
 b_ip               item i built in period p: x_ip - x_i,p-1
 s_f, L_f           max_share of an item's capex, limit over the plan
@@ -48,17 +48,25 @@ def add_financing_split(m: pyo.ConcreteModel, d: ModelData, elastic: bool = Fals
     """Split each new item's capex between the sources that may finance it; the rest is its owner's own money.
 
     .. math::
-        \\sum_f a_{ifp} \\le K_{ip} b_{ip}, \\qquad a_{ifp} \\le s_f K_{ip} b_{ip}
+        a_{ifp} = K_{ip} \\sigma_{ifp}, \\qquad
+        \\sum_f \\sigma_{ifp} \\le b_{ip}, \\qquad \\sigma_{ifp} \\le s_f b_{ip}
 
-    for every item i, period p (only where f may finance i in p). The owner's
-    own money in item i is K_ip b_ip - sum_f a_ifp >= 0.
+    for every item i, period p (only where f may finance i in p): the money
+    ``finance[i, f, p]`` = a_ifp is the share sigma_ifp in [0, 1] of the
+    item's capex, so that these rows carry no capex-sized coefficient on a
+    binary (HiGHS met wrong "optimal" and "infeasible" answers with
+    a_ifp <= s_f K_ip b_ip at VND magnitudes). Equivalently
+    sum_f a_ifp <= K_ip b_ip and a_ifp <= s_f K_ip b_ip. The owner's own money
+    in item i is K_ip b_ip - sum_f a_ifp >= 0.
     """
     if _off(d, elastic):
         return
     source_period = dict(d.sets["source_periods"])
     index = [(i, f, p) for i, f in d.sets["financing_options"] for p in d.sets["periods"] if source_period.get(f, p) == p]
     m.finance_options = pyo.Set(initialize=index, dimen=3, ordered=True)
-    m.finance = pyo.Var(m.finance_options, domain=pyo.NonNegativeReals, doc="money of a source in an item built in the period")
+    m.finance_share = pyo.Var(m.finance_options, bounds=(0.0, 1.0), doc="share of an item's capex a source pays, built in the period")
+    m.finance = pyo.Expression(m.finance_options, rule=lambda m, i, f, p: item_capex(m, i, p) * m.finance_share[i, f, p],
+                               doc="money of a source in an item built in the period")
     if not index:
         return
     financed = defaultdict(list)
@@ -67,11 +75,11 @@ def add_financing_split(m: pyo.ConcreteModel, d: ModelData, elastic: bool = Fals
     m.financed_items = pyo.Set(initialize=list(financed), dimen=2, ordered=True)
     m.financing_within_capex = pyo.Constraint(
         m.financed_items,
-        rule=lambda m, i, p: sum(m.finance[i, f, p] for f in financed[(i, p)]) <= item_capex(m, i, p) * built_in(m, i, p),
+        rule=lambda m, i, p: sum(m.finance_share[i, f, p] for f in financed[(i, p)]) <= built_in(m, i, p),
     )
     m.financing_share = pyo.Constraint(
         m.finance_options,
-        rule=lambda m, i, f, p: m.finance[i, f, p] <= m.source_share[f, p] * item_capex(m, i, p) * built_in(m, i, p),
+        rule=lambda m, i, f, p: m.finance_share[i, f, p] <= m.source_share[f, p] * built_in(m, i, p),
     )
 
 

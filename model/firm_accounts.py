@@ -65,8 +65,8 @@ def financing_table(park, with_periods: bool) -> pd.DataFrame:
     kinds = {f: kind for kind in ("grant", "loan") for f in d.sets[f"{kind}_sources"]}
     rows = []
     finance = defaultdict(float)
-    for (i, f, p), var in m.finance.items():
-        finance[(i, f, p)] = var.value or 0.0
+    for (i, f, p), expr in m.finance.items():
+        finance[(i, f, p)] = pyo.value(expr, exception=False) or 0.0
     for item, owner in d.sets["item_owner"]:
         p = _built_period(m, item)
         if p is None:
