@@ -15,10 +15,12 @@ Park cost: baseline 200; k3 alone 200 - 20 + 10 = 190; k1 alone 150; both 140.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import eipopt
 from eipopt.analysis.finance import grant_response, viability_gaps
 from eipopt.cli import main
 from eipopt.io import write_scenario
@@ -81,3 +83,18 @@ def test_cli_finance_without_financing_is_invalid_input(tmp_path):
     result = CliRunner().invoke(main, ["finance", str(folder), "--json"])
     assert result.exit_code == 2
     assert "grant source" in json.loads(result.stdout)["problems"][0]
+
+
+def test_a_larger_grant_pool_never_buys_less_on_the_shipped_scenario():
+    """The plan of a smaller pool fits a larger one: savings never fall as the grant window grows.
+
+    (HiGHS once returned a worse "optimal" plan at 2 bn VND than at 0 when the split was a_ifp <= s K b.)
+    """
+    scenario = eipopt.load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "geipp_a2f")
+    response = grant_response(scenario, "grant_window", [0, 2e9, 1e10])
+    assert response["status"].eq("optimal").all()
+    savings = response["cost_savings"].tolist()
+    gap = scenario.settings.solver.mip_gap * abs(response["total_cost"].max())
+    assert savings[1] >= savings[0] - gap
+    assert savings[2] >= savings[1] - gap
+    assert (response["grant_total"] <= response["grant_pool"] + 1e-3).all()
