@@ -231,3 +231,24 @@ def test_dscr_rule_without_loans_keeps_operating_cost_at_baseline():
     assert blocked.summary["total_cost"] == near(980)
     assert blocked.summary["financing_warnings"]  # a DSCR rule with no loan source
     assert eipopt.solve(waste_park(4, min_dscr=0)).summary["links_built"] == ["L"]
+
+
+def test_dscr_per_period_counts_only_loans_still_being_repaid():
+    """Periods 2025-2029 and 2030-2034; k1 built in 2025 with a 5-year loan of 250 (instalment 50/yr in 2025-2029).
+
+    In the 2025 period the debt service is 50 and the DSCR 80 / 50 = 1.6; in 2030 the loan is repaid: no debt service.
+    """
+    settings = {"periods": {"years": [2025, 2030], "end": 2034}}
+    result = eipopt.solve(k1_park([LOAN], firm={"equity_limit": 50, "min_dscr": 1.2}, settings=settings))
+    firms = result.tables["firms"].set_index("period")
+    assert firms.at[2025, "debt_service"] == near(50)
+    assert firms.at[2025, "dscr"] == near(1.6)
+    assert firms.at[2030, "debt_service"] == 0
+    assert firms.at[2030, "saving"] == near(80)
+
+
+def test_a_plan_that_cannot_be_financed_is_explained():
+    """max_co2 30 t needs k1 (50 - 20), but F has own money 100 and no source: infeasible, and the diagnosis names financing."""
+    result = eipopt.solve(k1_park(firm={"equity_limit": 100}, settings={"constraints": {"max_co2": 30}}))
+    assert result.summary["status"] == "infeasible"
+    assert any("financed" in line for line in result.summary["infeasibility"])

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -83,3 +84,14 @@ def test_cli_exits_2_on_bad_financing_and_warns_on_stderr(tmp_path):
     assert warned.exit_code == 0
     assert "warning: " in warned.stderr
     assert "finance.min_dscr" in warned.stderr
+
+
+def test_financing_survives_a_workbook_round_trip(tmp_path):
+    from eipopt.io import load_scenario, write_scenario
+
+    scenario = park([{"id": "b", "kind": "loan", "rate": 0.05, "tenor_years": 5, "categories": "energy"}], firm={"equity_limit": 50, "min_dscr": 1.2},
+                    settings={"finance": {"min_dscr": 1.5}})
+    again = load_scenario(write_scenario(scenario, tmp_path / "park.xlsx"))
+    assert again.settings.finance.min_dscr == 1.5
+    pd.testing.assert_frame_equal(again.financing, scenario.financing)
+    pd.testing.assert_frame_equal(again.firms[["equity_limit", "min_dscr"]], scenario.firms[["equity_limit", "min_dscr"]])
