@@ -21,6 +21,7 @@ FINANCING_SETS = {
     "limited_sources": 1,
     "grant_sources": 1,
     "loan_sources": 1,
+    "equity_sources": 1,
     "source_periods": 2,
     "financing_options": 2,
     "item_owner": 2,
@@ -36,6 +37,7 @@ FINANCING_PARAMS = {
     "source_limit": "limited_sources",
     "source_share": "sources",
     "loan_crf": "loan_sources",
+    "equity_return": "equity_sources",
     "equity_limit": "equity_limited",
     "min_dscr": "dscr_firms",
     "transfer_price": "links",
@@ -86,6 +88,7 @@ def add_financing_data(scenario, sets: dict[str, list], params: dict[str, dict])
     sets["limited_sources"] = list(sources.loc[sources["limit"].notna(), "id"])
     sets["grant_sources"] = list(sources.loc[sources["kind"] == "grant", "id"])
     sets["loan_sources"] = list(sources.loc[sources["kind"] == "loan", "id"])
+    sets["equity_sources"] = list(sources.loc[sources["kind"] == "equity", "id"])
     sets["source_periods"] = [(s.id, int(s.period)) for s in sources.itertuples() if not math.isnan(s.period)]
     options = []
     for s in sources.itertuples():
@@ -99,6 +102,7 @@ def add_financing_data(scenario, sets: dict[str, list], params: dict[str, dict])
     sets["financing_options"] = options
     params["source_limit"] = {s.id: float(s.limit) for s in sources.itertuples() if not math.isnan(s.limit)}
     params["source_share"] = dict(zip(sources["id"], sources["max_share"].astype(float), strict=True))
+    params["equity_return"] = {s.id: float(s.rate) for s in sources.itertuples() if s.kind == "equity"}
     params["loan_crf"] = {
         s.id: capital_recovery_factor(s.rate, s.tenor_years) for s in sources.itertuples() if s.kind == "loan"
     }

@@ -62,7 +62,7 @@ def financing_table(park, with_periods: bool) -> pd.DataFrame:
     loans, 0 otherwise). The amounts of an item sum to its capex.
     """
     m, d = park.model, park.data
-    kinds = {f: kind for kind in ("grant", "loan") for f in d.sets[f"{kind}_sources"]}
+    kinds = {f: kind for kind in ("grant", "loan", "equity") for f in d.sets[f"{kind}_sources"]}
     rows = []
     finance = defaultdict(float)
     for (i, f, p), expr in m.finance.items():
@@ -76,8 +76,8 @@ def financing_table(park, with_periods: bool) -> pd.DataFrame:
         for (i, f, q), amount in finance.items():
             if i == item and q == p and amount > TINY:
                 own -= amount
-                crf = d.params["loan_crf"][(f, p)] if f in kinds and kinds[f] == "loan" else 0.0
-                rows.append({"item": item, "owner": owner, "period": p, "source": f, "kind": kinds.get(f, "equity"), "amount": amount, "instalment": crf * amount})
+                annual = {"loan": d.params["loan_crf"], "equity": d.params["equity_return"]}.get(kinds[f], {}).get((f, p), 0.0)
+                rows.append({"item": item, "owner": owner, "period": p, "source": f, "kind": kinds[f], "amount": amount, "instalment": annual * amount})
         if own > TINY:
             rows.append({"item": item, "owner": owner, "period": p, "source": OWN_MONEY, "kind": "own", "amount": own, "instalment": 0.0})
     columns = ["item", "owner", "period", "source", "kind", "amount", "instalment"]

@@ -252,3 +252,13 @@ def test_a_plan_that_cannot_be_financed_is_explained():
     result = eipopt.solve(k1_park(firm={"equity_limit": 100}, settings={"constraints": {"max_co2": 30}}))
     assert result.summary["status"] == "infeasible"
     assert any("financed" in line for line in result.summary["infeasibility"])
+
+
+def test_outside_equity_pays_without_debt_service():
+    """An equity investor (rate 0.1) pays 250 of k1 with own money 50: its required return 25/yr is reported, the DSCR 2 does not count it."""
+    investor = {"id": "investor", "kind": "equity", "rate": 0.1}
+    result = eipopt.solve(k1_park([investor], firm={"equity_limit": 50, "min_dscr": 2}))
+    row = result.tables["financing"].query("kind == 'equity'").iloc[0]
+    assert (row["amount"], row["instalment"]) == (near(250), near(25))
+    firm = result.tables["firms"].iloc[0]
+    assert (firm["equity"], firm["debt_service"]) == (near(250), 0)
