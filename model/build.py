@@ -2,9 +2,11 @@
 
 :func:`build_model` reads like a table of contents; the math of each
 constraint family is in :mod:`eipopt.model.constraints`, the cost and CO2e
-accounting in :mod:`eipopt.model.accounting`. All numbers are mutable
-parameters, so a what-if that changes only numbers re-parameterises the built
-model (:meth:`ParkModel.update`) instead of rebuilding it.
+accounting in :mod:`eipopt.model.accounting`. Decisions, flows and every
+number carry the period of the horizon as their last index (one period
+without ``periods``). All numbers are mutable parameters, so a what-if that
+changes only numbers re-parameterises the built model
+(:meth:`ParkModel.update`) instead of rebuilding it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from eipopt.model.accounting import add_accounting, add_co2_limit, add_objectives
 from eipopt.model.constraints import FAMILIES, decision
@@ -48,6 +51,7 @@ _SET_DIMENSIONS = {
     "limited_budgets": 1,
     "budget_draws": 2,
     "co2_limited": 1,
+    "co2_total_limited": 1,
     "symbiosis_required": 1,
     "forbidden_tiers": 2,
     "periods": 1,
@@ -96,6 +100,7 @@ _PARAM_INDEX = {
 # parameters whose set already is (or ends with) the period
 _PERIOD_PARAM_INDEX = {
     "max_co2": "co2_limited",
+    "max_co2_total": "co2_total_limited",
     "min_symbiosis_links": "symbiosis_required",
     "carbon_price": "periods",
     "discount_weight": "periods",
@@ -107,7 +112,7 @@ _PERIOD_PARAM_INDEX = {
 
 
 #: Constraints on the plan that the baseline (today's park) is not held to.
-PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit", "debt_service")
+PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit", "co2_total_limit", "debt_service")
 
 
 #: Relative slack on a firm's baseline operating cost in its DSCR rule (numerical tolerance, not a modelling choice).
@@ -146,7 +151,7 @@ class ParkModel:
     def fix_baseline(self) -> None:
         """Hold every new measure, link and tier at 0: the park as it operates today.
 
-        Requirements on the plan (``min_symbiosis_links``, ``max_co2``) are lifted:
+        Requirements on the plan (``min_symbiosis_links``, ``max_co2``, ``max_co2_total``) are lifted:
         they apply to what is to be funded, not to today's park. Decisions are
         held by their bounds, not fixed: Pyomo's persistent HiGHS interface
         regenerates every constraint of a variable that is fixed or unfixed,
@@ -284,21 +289,23 @@ def build_model(scenario, *, elastic: bool = False) -> ParkModel:
     penalised slack and the ``elastic`` objective minimises their sum: the
     model is always feasible and the slacks show what cannot be met.
     """
-    data = model_data(scenario)
-    m = pyo.ConcreteModel(name=scenario.name)
-    add_sets(m, data)
-    add_parameters(m, data)
-    add_variables(m, data)
-    if elastic:
-        add_elastic_variables(m)
-    for family in (*FAMILIES, *FINANCING_FAMILIES):
-        takes_elastic = "elastic" in inspect.signature(family).parameters
-        family(m, data, elastic) if takes_elastic else family(m, data)
-    add_accounting(m, data)
-    add_co2_limit(m, data, elastic)
-    add_objectives(m)
-    if elastic:
-        add_elastic_objective(m, data)
+    # the garbage collector would walk the growing model again and again while it is built
+    with PauseGC():
+        data = model_data(scenario)
+        m = pyo.ConcreteModel(name=scenario.name)
+        add_sets(m, data)
+        add_parameters(m, data)
+        add_variables(m, data)
+        if elastic:
+            add_elastic_variables(m)
+        for family in (*FAMILIES, *FINANCING_FAMILIES):
+            takes_elastic = "elastic" in inspect.signature(family).parameters
+            family(m, data, elastic) if takes_elastic else family(m, data)
+        add_accounting(m, data)
+        add_co2_limit(m, data, elastic)
+        add_objectives(m)
+        if elastic:
+            add_elastic_objective(m, data)
     return ParkModel(m, data, elastic)
 
 
@@ -369,6 +376,7 @@ def add_elastic_variables(m: pyo.ConcreteModel) -> None:
     m.budget_overrun = pyo.Var(m.limited_budgets, domain=pyo.NonNegativeReals)
     m.symbiosis_shortfall = pyo.Var(m.symbiosis_required, domain=pyo.NonNegativeReals, doc="IS links missing in the period")
     m.co2_overrun = pyo.Var(m.co2_limited, domain=pyo.NonNegativeReals, doc="annual CO2e above constraints.max_co2 in the period")
+    m.co2_total_overrun = pyo.Var(m.co2_total_limited, domain=pyo.NonNegativeReals, doc="CO2e above constraints.max_co2_total")
 
 
 def add_elastic_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -382,10 +390,11 @@ def add_elastic_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.objective_elastic = pyo.Objective(
         expr=sum(m.shortage[key] + m.surplus[key] for key in m.shortage), sense=pyo.minimize
     )
-    limits, caps = d.params["budget_limit"], d.params["max_co2"]
+    limits, caps, total_caps = d.params["budget_limit"], d.params["max_co2"], d.params["max_co2_total"]
     m.objective_elastic_requirements = pyo.Objective(
         expr=sum(m.budget_overrun[b] / max(1.0, abs(limits[b])) for b in m.limited_budgets)
         + sum(m.co2_overrun[p] / max(1.0, abs(caps[p])) for p in m.co2_limited)
+        + sum(m.co2_total_overrun[h] / max(1.0, abs(total_caps[h])) for h in m.co2_total_limited)
         + sum(m.symbiosis_shortfall[p] for p in m.symbiosis_required),
         sense=pyo.minimize,
     )

@@ -69,7 +69,7 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
     for budget, var in m.budget_overrun.items():
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "budget", "budget": budget, "amount": var.value, "unit": currency,
-                         "explanation": f"budget '{budget}' is {var.value:,.6g} {currency} short of what the required items draw"})
+                         "explanation": f"budget '{budget}'{_budget_scope(scenario, budget)} is {var.value:,.6g} {currency} short of what the required items draw"})
     for period, var in m.symbiosis_shortfall.items():
         shortfall = var.value or 0
         if shortfall > _TOLERANCE:
@@ -80,8 +80,18 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
         if overrun > _TOLERANCE:
             rows.append({"constraint": "max_co2", "amount": overrun, "unit": "tCO2e/yr",
                          "explanation": f"constraints.max_co2 cannot be met{when(period)}: the least CO2e reachable is {overrun:,.6g} tCO2e/yr above it"})
+    for var in m.co2_total_overrun.values():
+        if (var.value or 0) > _TOLERANCE:
+            rows.append({"constraint": "max_co2_total", "amount": var.value, "unit": "tCO2e",
+                         "explanation": f"constraints.max_co2_total cannot be met: the least CO2e reachable over the horizon is {var.value:,.6g} tCO2e above it"})
     if not rows and financing_active(scenario):  # the elastic model leaves financing out: it is what cannot be met
         rows.append({"constraint": "financing", "unit": currency,
                      "explanation": "the plan's balances, budgets and requirements can be met, but not financed: the sources' limits, shares and "
                                     "eligibility, the firms' equity limits or their debt-service rules (min_dscr) cannot all hold"})
     return Diagnosis(not rows, pd.DataFrame(rows, columns=columns))
+
+
+def _budget_scope(scenario, budget_id: str) -> str:
+    """' (items built in the period from YEAR)' for a budget of one period; nothing otherwise."""
+    period = scenario.settings.budget(budget_id).period
+    return "" if period is None else f" (items built in the period from {period})"
