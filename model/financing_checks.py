@@ -16,6 +16,14 @@ SOURCE_KINDS = ("grant", "loan", "equity")
 SOURCE_APPLIES_TO = ("all", "measures", "links")
 LINK_OWNERS = ("source", "sink")
 
+#: Financing columns a profile row may not change, and why (the others take the value in force in each period).
+_NOT_OVER_TIME = {
+    ("financing", "limit"): "a source's limit is over the whole plan",
+    ("financing", "period"): "it names the period itself",
+    ("financing", "tenor_years"): "a loan's repayment years are fixed when it is taken; give a second source for other terms",
+    ("firms", "equity_limit"): "a firm's own money is over the whole plan",
+}
+
 #: Source id of the owner's own money in the results (reserved in financing.csv).
 OWN_MONEY = "own"
 
@@ -60,6 +68,12 @@ def check_financing(scenario) -> list[Problem]:
                 located("a source period needs 'periods' in scenario.yaml", "period")
             elif item["period"] not in periods.years:
                 located(f"{item['period']:g} is not a start year of periods.years {list(periods.years)}", "period")
+    profiles = scenario.tables["profiles"]
+    for row, key in profiles["key"].items():
+        head, _, rest = key.partition(".")
+        column = rest.rsplit(".", 1)[-1]
+        if (head, column) in _NOT_OVER_TIME:
+            problems.append(Problem(scenario.sources["profiles"], f"'{head}.{column}' cannot change over time: {_NOT_OVER_TIME[(head, column)]}", row=int(row), column="key"))
     for row, owner in scenario.links["owner"].items():
         if owner not in LINK_OWNERS:
             problems.append(Problem(scenario.sources["links"], f"unknown owner '{owner}'; expected source or sink", row=int(row), column="owner"))

@@ -18,9 +18,10 @@ from tests.tiny import electricity, saving
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
-def park(financing, firm=None, settings=None, links=()):
+def park(financing, firm=None, settings=None, links=(), profiles=()):
     measure, effect = saving("k1", 40, 300, category="energy")
-    return electricity(settings, measures=[measure], effects=[effect], financing=financing, firms=[{"id": "F", **(firm or {})}], links=list(links))
+    return electricity(settings, measures=[measure], effects=[effect], financing=financing, firms=[{"id": "F", **(firm or {})}],
+                       links=list(links), profiles=list(profiles))
 
 
 def problems_of(**kwargs) -> list[str]:
@@ -95,3 +96,11 @@ def test_financing_survives_a_workbook_round_trip(tmp_path):
     assert again.settings.finance.min_dscr == 1.5
     pd.testing.assert_frame_equal(again.financing, scenario.financing)
     pd.testing.assert_frame_equal(again.firms[["equity_limit", "min_dscr"]], scenario.firms[["equity_limit", "min_dscr"]])
+
+
+def test_plan_wide_financing_numbers_cannot_change_over_time():
+    settings = {"periods": {"years": [2025, 2030]}}
+    found = problems_of(financing=[{"id": "b", "kind": "loan", "tenor_years": 5, "limit": 100}], firm={"equity_limit": 50}, settings=settings,
+                        profiles=[{"key": "financing.b.limit", "period": 2030, "value": 200}, {"key": "firms.F.equity_limit", "period": 2030, "value": 80}])
+    assert any("profiles.csv, row 2, column 'key'" in p and "whole plan" in p for p in found), found
+    assert any("profiles.csv, row 3, column 'key'" in p and "own money" in p for p in found), found
