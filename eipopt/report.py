@@ -136,6 +136,9 @@ def money_scale(largest: float, currency: str) -> tuple[float, str]:
     return scale, f"{prefix} {currency}".strip()
 
 
+_MOST_FIRMS_SHOWN = 20
+
+
 def print_financing(result: Result, console: Console) -> None:
     """Who pays what: each firm with new items, how their capex is paid and whether its saving carries its loans.
 
@@ -145,11 +148,13 @@ def print_financing(result: Result, console: Console) -> None:
     if firms is None or firms.empty:
         return
     s = result.summary
-    shown = firms[(firms["capex"] > 0) | firms["min_dscr"].notna()]
+    involved = firms[(firms["capex"] > 0) | (firms["debt_service"] > 0)]
+    shown = involved.sort_values("capex", ascending=False, kind="stable").head(_MOST_FIRMS_SHOWN)
     columns = ["capex", "own_money", "loans", "grants", "equity", "saving", "debt_service"]
     scale, money = money_scale(max(float(shown[columns].abs().max().max()) if len(shown) else 0.0, 1.0), s.get("currency", ""))
     by_period = "period" in firms.columns
-    table = Table(title=f"Who pays what ({money}; saving and debt service per year): {len(shown)} of {len(firms)} firms invest or have a DSCR rule",
+    more = f"; the {len(shown)} largest shown, all in the firms table" if len(involved) > len(shown) else ""
+    table = Table(title=f"Who pays what ({money}; saving and debt service per year): {len(involved)} of {len(firms)} firm rows invest or repay{more}",
                   header_style="bold")
     table.add_column("firm (id: name)", min_width=16)
     if by_period:
