@@ -104,3 +104,14 @@ def test_plan_wide_financing_numbers_cannot_change_over_time():
                         profiles=[{"key": "financing.b.limit", "period": 2030, "value": 200}, {"key": "firms.F.equity_limit", "period": 2030, "value": 80}])
     assert any("profiles.csv, row 2, column 'key'" in p and "whole plan" in p for p in found), found
     assert any("profiles.csv, row 3, column 'key'" in p and "own money" in p for p in found), found
+
+
+def test_solve_prints_who_pays_what(tmp_path):
+    from eipopt.io import write_scenario
+
+    scenario = park([{"id": "b", "kind": "loan", "rate": 0, "tenor_years": 5}], firm={"name": "Steel mill", "equity_limit": 50, "min_dscr": 1.2})
+    result = CliRunner().invoke(main, ["solve", str(write_scenario(scenario, tmp_path / "park"))], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "Who pays what" in result.output
+    assert "F: Steel mill" in result.output
+    assert "DSCR rule: applied" in result.output
