@@ -115,3 +115,13 @@ def test_solve_prints_who_pays_what(tmp_path):
     assert "Who pays what" in result.output
     assert "F: Steel mill" in result.output
     assert "DSCR rule: applied" in result.output
+
+
+def test_cli_accepts_the_grant_objective(tmp_path):
+    from eipopt.io import write_scenario
+
+    scenario = park([{"id": "b", "kind": "loan", "rate": 0, "tenor_years": 5}, {"id": "g", "kind": "grant"}], firm={"equity_limit": 0})
+    result = CliRunner().invoke(main, ["solve", str(write_scenario(scenario, tmp_path / "park")), "--objective", "grant", "--json"])
+    summary = json.loads(result.stdout)
+    assert (summary["objective"], summary["status"]) == ("grant", "optimal")
+    assert summary["objective_value"] == pytest.approx(0, abs=1e-6)  # the loan pays all: no grant needed
