@@ -167,7 +167,10 @@ def print_financing(result: Result, console: Console) -> None:
         table.add_row(name, *([str(row.period)] if by_period else []), *cells)
     console.print(table)
     leverage = "-" if s.get("leverage") is None else f"{s['leverage']:,.2f}"
+    per_grant = s.get("co2_reduction_per_grant")
+    co2_unit = "t" if s.get("horizon") else "t/yr"
+    co2 = "" if per_grant is None else f"; the plan's CO2e cut per {money} of grant {_fmt(per_grant * scale)} {co2_unit}"
     console.print(f"grants {_fmt(s['grant_total'] / scale)}, loans {_fmt(s['loans_total'] / scale)}, outside equity {_fmt(s['equity_total'] / scale)}, "
-                  f"own money {_fmt(s['own_money_total'] / scale)} ({money}); all money invested per unit of grant {leverage}; DSCR rule: {s['dscr_rule']}")
+                  f"own money {_fmt(s['own_money_total'] / scale)} ({money}); all money invested per unit of grant {leverage}{co2}; DSCR rule: {s['dscr_rule']}")
     for warning in s.get("financing_warnings", []):
         console.print(f"[yellow]warning:[/yellow] {warning}")

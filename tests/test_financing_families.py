@@ -14,7 +14,7 @@ import pytest
 
 import eipopt
 from eipopt.model.financing import FINANCING_FAMILIES
-from tests.tiny import electricity, saving, waste_to_feed
+from tests.tiny import FEED, WASTE, electricity, saving, waste_to_feed
 
 TESTED_FAMILIES = {
     "add_firm_accounts": "test_transfer_price_moves_money_between_firms_not_the_park_cost",
@@ -262,3 +262,18 @@ def test_outside_equity_pays_without_debt_service():
     assert (row["amount"], row["instalment"]) == (near(250), near(25))
     firm = result.tables["firms"].iloc[0]
     assert (firm["equity"], firm["debt_service"]) == (near(250), 0)
+
+
+def test_dscr_rule_is_lifted_and_said_so_without_a_baseline():
+    """Waste A cannot be disposed of (no disposal cost): today's park is infeasible, only the link (capacity 60) takes it.
+
+    There is no baseline operating cost to measure B's saving against: the plan is solved without the DSCR rule and says so.
+    """
+    no_disposal = {**WASTE, "disposal_cost": ""}
+    scenario = waste_to_feed(link={"capacity": 60}, resources=[no_disposal, FEED],
+                             firms=[{"id": "A"}, {"id": "B", "min_dscr": 1.5}], financing=[LOAN])
+    result = eipopt.solve(scenario)
+    assert result.summary["baseline_status"] == "infeasible"
+    assert result.summary["links_built"] == ["L"]
+    assert result.summary["dscr_rule"].startswith("not applied")
+    assert result.tables["firms"]["baseline_operating_cost"].isna().all()
