@@ -98,3 +98,11 @@ def test_a_larger_grant_pool_never_buys_less_on_the_shipped_scenario():
     assert savings[1] >= savings[0] - gap
     assert savings[2] >= savings[1] - gap
     assert (response["grant_total"] <= response["grant_pool"] + 1e-3).all()
+
+
+def test_budget_response_refuses_the_grant_objective():
+    from eipopt.analysis import budget_response
+
+    scenario = electricity({"budgets": [{"id": "fund", "limit": 100}]})
+    with pytest.raises(ValueError, match="eipopt finance"):
+        budget_response(scenario, "fund", [0, 100], "grant")
