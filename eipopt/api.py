@@ -13,16 +13,19 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from eipopt.financing_results import debt_service_measured_against, financing_summary
 from eipopt.model import Objective, ParkModel, Scenario, SolverOptions, build_model
 from eipopt.model.build import StructureChanged
 from eipopt.model.extract import Snapshot, snapshot
+from eipopt.model.firm_accounts import firms_table
 from eipopt.model.periods import horizon
 from eipopt.result import Result
 from eipopt.solvers import HighsRunner, SolveOutcome, SolveStatus, diagnose
 
 #: Parameters the baseline does not depend on: nothing new is funded in it, it is
-#: solved at least cost, and the plan's requirements do not bind it.
-_BASELINE_INDEPENDENT = frozenset({"budget_limit", "budget_draw", "carbon_price", "max_co2", "max_co2_total", "min_symbiosis_links"})
+#: solved at least cost, and the plan's requirements (and financing) do not bind it.
+_BASELINE_INDEPENDENT = frozenset({"budget_limit", "budget_draw", "carbon_price", "max_co2", "max_co2_total", "min_symbiosis_links",
+                                   "source_limit", "source_share", "loan_crf", "equity_return", "equity_limit", "min_dscr"})
 
 
 class ScenarioSolver:
@@ -67,10 +70,16 @@ class ScenarioSolver:
         build_seconds = time.perf_counter() - started
         self._runner.options = options
 
-        base_outcome, base, baseline_findings = self._baseline(park, scenario, options) if self.baseline else (None, None, None)
-        with park.fixed_items(forbid, force):
+        needs_baseline = self.baseline or park.has_debt_service_rules  # the DSCR rule is measured against it
+        base_outcome, base, baseline_findings = self._baseline(park, scenario, options) if needs_baseline else (None, None, None)
+        with park.fixed_items(forbid, force), debt_service_measured_against(park, base):
             outcome = self._runner.solve(park, objective, co2_tie_break=least_co2_at_cost)
             optimum = snapshot(park, scenario) if outcome.status.has_solution else None
+        if optimum is not None and optimum.financing is not None:
+            firms = firms_table(scenario, park, optimum.financing, optimum.firm_costs, base.firm_costs if base else None)
+            optimum = dataclasses.replace(optimum, firms=firms)
+        if not self.baseline:
+            base_outcome, base, baseline_findings = None, None, None
 
         findings = None
         if outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.UNBOUNDED) and not (forbid or force):
@@ -222,6 +231,9 @@ def compose_result(
             "n_years": sum(p.n_years for p in periods),
             "discount_rate": scenario.settings.discount_rate,
         }
+    if solved and optimum.firms is not None:
+        tables["financing"], tables["firms"] = optimum.financing, optimum.firms
+        summary.update(financing_summary(scenario, optimum, summary, has_baseline))
     if findings is not None:
         summary["infeasibility"] = list(findings["explanation"])
     if baseline_findings is not None:

@@ -160,6 +160,10 @@ main.add_command(budget)
 main.add_command(attribute)
 main.add_command(greedy)
 
+from eipopt.analysis.finance_cli import finance  # noqa: E402 - registered after the core commands
+
+main.add_command(finance)
+
 from eipopt.sweep.cli import sweep_command  # noqa: E402 - registered after the core commands
 
 main.add_command(sweep_command)

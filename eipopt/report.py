@@ -76,6 +76,7 @@ def print_result(result: Result, scenario: Scenario, console: Console | None = N
             table.add_row(row.component.replace("_", " "), number(convert(row.baseline_value)), number(convert(row.value)))
         console.print(table)
     print_schedule(result, scenario, console)
+    print_financing(result, scenario, console)
 
 
 def _last_period(table):
@@ -124,3 +125,44 @@ def _item_names(result: Result) -> dict[str, str]:
     if "links" in result.tables and "name" in result.links.columns:
         names.update(zip(result.links["id"], result.links["name"], strict=True))
     return {k: v for k, v in names.items() if isinstance(v, str) and v}
+
+
+_MOST_FIRMS_SHOWN = 20
+
+
+def print_financing(result: Result, scenario: Scenario, console: Console) -> None:
+    """Who pays what: each firm with new items, how their capex is paid and whether its saving carries its loans.
+
+    Prints nothing for a scenario without financing input (no ``firms`` table).
+    """
+    firms = result.tables.get("firms")
+    if firms is None or firms.empty:
+        return
+    s = result.summary
+    involved = firms[(firms["capex"] > 0) | (firms["debt_service"] > 0)]
+    shown = involved.sort_values("capex", ascending=False, kind="stable").head(_MOST_FIRMS_SHOWN)
+    columns = ["capex", "own_money", "loans", "grants", "equity", "saving", "debt_service"]
+    scale = money_scale(shown[columns].to_numpy().ravel().tolist(), scenario.settings.currency)
+    money = scale.unit()
+    by_period = "period" in firms.columns
+    more = f"; the {len(shown)} largest shown, all in the firms table" if len(involved) > len(shown) else ""
+    table = Table(title=f"Who pays what ({money}; saving and debt service per year): {len(involved)} of {len(firms)} firm rows invest or repay{more}",
+                  header_style="bold")
+    table.add_column("firm (id: name)", min_width=16)
+    if by_period:
+        table.add_column("period")
+    for column in ("capex", "own money", "loans", "grants", "equity", "saving /yr", "debt service /yr", "DSCR", "min DSCR"):
+        table.add_column(column, justify="right")
+    for row in shown.itertuples():
+        name = f"{row.firm}: {row.name}" if isinstance(row.name, str) and row.name else row.firm
+        cells = [number(scale.scaled(getattr(row, c))) for c in columns] + [number(row.dscr), number(row.min_dscr)]
+        table.add_row(name, *([str(row.period)] if by_period else []), *cells)
+    console.print(table)
+    leverage = "-" if s.get("leverage") is None else f"{s['leverage']:,.2f}"
+    per_grant = s.get("co2_reduction_per_grant")
+    co2_unit = "t" if s.get("horizon") else "t/yr"
+    co2 = "" if per_grant is None else f"; the plan's CO2e cut per {money} of grant {number(per_grant * scale.factor)} {co2_unit}"
+    console.print(f"grants {number(scale.scaled(s['grant_total']))}, loans {number(scale.scaled(s['loans_total']))}, outside equity {number(scale.scaled(s['equity_total']))}, "
+                  f"own money {number(scale.scaled(s['own_money_total']))} ({money}); all money invested per unit of grant {leverage}{co2}; DSCR rule: {s['dscr_rule']}")
+    for warning in s.get("financing_warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {warning}")

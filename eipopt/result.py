@@ -47,6 +47,9 @@ class Result:
     totals are present values and cumulative tonnes over the horizon, the
     summary adds ``horizon``, ``links``, ``flows`` and ``breakdown`` have one
     row per period, and a ``periods`` table gives each period's totals.
+    With financing input, ``financing`` (item x source: amount, instalment)
+    and ``firms`` (operating accounts, money by kind, DSCR) are added, and the
+    summary carries the financing extras (:mod:`eipopt.financing_results`).
     """
 
     summary: dict[str, Any]

@@ -22,6 +22,8 @@ from pyomo.common.gc_manager import PauseGC
 from eipopt.model.accounting import add_accounting, add_co2_limit, add_objectives
 from eipopt.model.constraints import FAMILIES, decision
 from eipopt.model.data import HORIZON_PARAMS, ModelData, model_data, tier_item, with_period
+from eipopt.model.financing import FINANCING_FAMILIES
+from eipopt.model.financing_data import FINANCING_PARAMS, FINANCING_SETS
 from eipopt.model.settings import Objective
 
 _SET_DIMENSIONS = {
@@ -58,6 +60,7 @@ _SET_DIMENSIONS = {
     "measure_annualised_capex_steps": 2,
     "link_annualised_capex_steps": 2,
     "tier_annualised_capex_steps": 3,
+    **FINANCING_SETS,
 }
 
 # parameter -> the set it is indexed by; all but HORIZON_PARAMS also by period (set x periods)
@@ -92,6 +95,7 @@ _PARAM_INDEX = {
     "tier_fixed_opex": "tiers",
     "budget_limit": "limited_budgets",
     "budget_draw": "budget_draws",
+    **FINANCING_PARAMS,
 }
 # parameters whose set already is (or ends with) the period
 _PERIOD_PARAM_INDEX = {
@@ -108,7 +112,11 @@ _PERIOD_PARAM_INDEX = {
 
 
 #: Constraints on the plan that the baseline (today's park) is not held to.
-PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit", "co2_total_limit")
+PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit", "co2_total_limit", "debt_service")
+
+
+#: Relative slack on a firm's baseline operating cost in its DSCR rule (numerical tolerance, not a modelling choice).
+BASELINE_COST_TOLERANCE = 1e-7
 
 
 class StructureChanged(ValueError):
@@ -173,9 +181,50 @@ class ParkModel:
         """Constrain CO2e over the horizon (annual without periods) to at most ``value`` (``None`` lifts the cap)."""
         _cap(self.model.co2_cap, self.model.co2_cap_value, value)
 
+    def cap_grant(self, value: float | None) -> None:
+        """Constrain grant money over the plan to at most ``value`` (``None`` lifts the cap); needs grant sources."""
+        _cap(self.model.grant_cap, self.model.grant_cap_value, value)
+
+    @property
+    def finances_grants(self) -> bool:
+        """Whether some grant source may finance some item (else the least grant money is 0)."""
+        grants = set(self.data.sets["grant_sources"])
+        return any(f in grants for _, f in self.data.sets["financing_options"])
+
+    @property
+    def has_debt_service_rules(self) -> bool:
+        """Whether some firm has a DSCR rule (the plan then needs the baseline's operating costs)."""
+        return bool(self.data.sets["financing_on"] and self.data.sets["dscr_firms"])
+
+    def set_baseline_operating_costs(self, costs: dict[tuple[str, object], float]) -> None:
+        """{(firm, period): operating cost} of the reported baseline solution, for the DSCR rule.
+
+        Each is raised by :data:`BASELINE_COST_TOLERANCE` (relative): a plan that
+        changes nothing for a firm must meet its rule although the baseline's
+        value carries the solver's rounding.
+        """
+        for key, param in self.model.baseline_operating_cost.items():
+            param.set_value(costs[key] + BASELINE_COST_TOLERANCE * max(1.0, abs(costs[key])))
+
     def cap_cost(self, value: float | None) -> None:
         """Constrain the present value of cost (annual cost without periods) to at most ``value`` (``None`` lifts the cap)."""
         _cap(self.model.cost_cap, self.model.cost_cap_value, value)
+
+    @contextmanager
+    def decisions_held(self) -> Iterator[None]:
+        """Within the block, every build decision stays at its current value (by bounds): the plan is fixed."""
+        m = self.model
+        held = [(var, var.lb, var.ub) for var in [*m.fund_measure.values(), *m.build_link.values(), *m.build_tier.values()] if not var.fixed]
+        try:
+            for var, _, _ in held:
+                value = round(var.value or 0.0)
+                var.setlb(value)
+                var.setub(value)
+            yield
+        finally:
+            for var, lower, upper in held:
+                var.setlb(lower)
+                var.setub(upper)
 
     # --- items ruled out or imposed for one solve ---------------------------
     @contextmanager
@@ -249,7 +298,7 @@ def build_model(scenario, *, elastic: bool = False) -> ParkModel:
         add_variables(m, data)
         if elastic:
             add_elastic_variables(m)
-        for family in FAMILIES:
+        for family in (*FAMILIES, *FINANCING_FAMILIES):
             takes_elastic = "elastic" in inspect.signature(family).parameters
             family(m, data, elastic) if takes_elastic else family(m, data)
         add_accounting(m, data)

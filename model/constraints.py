@@ -241,6 +241,16 @@ def decision(m: pyo.ConcreteModel, item: str, period):
     return m.build_tier[link, tier, period]
 
 
+def item_capex(m: pyo.ConcreteModel, item: str, period):
+    """The capex parameter of a measure, link or tier (``LINK:TIER``) in force in a period."""
+    if (item, period) in m.measure_capex:
+        return m.measure_capex[item, period]
+    if (item, period) in m.link_capex:
+        return m.link_capex[item, period]
+    link, tier = item.split(":", 1)
+    return m.tier_capex[link, tier, period]
+
+
 #: Every constraint family, in build order (tests check each has a test).
 FAMILIES = (
     add_balances,

@@ -59,7 +59,7 @@ def _nan_to_none(value: float) -> float | None:
 HORIZON = "horizon"
 
 #: Parameters with one value over the horizon (all others take the value in force in each period).
-HORIZON_PARAMS = frozenset({"budget_limit"})
+HORIZON_PARAMS = frozenset({"budget_limit", "source_limit", "equity_limit"})  # limits over the whole plan
 
 #: Annualised capex parameters and the decision sets they belong to (see :func:`_capex_steps`).
 ANNUALISED_CAPEX = {"measure_annualised_capex": "measures", "link_annualised_capex": "links", "tier_annualised_capex": "tiers"}
@@ -295,6 +295,11 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     draws = _budget_draws(scenario, params)
     sets["budget_draws"] = list(draws)
     params["budget_draw"] = draws
+
+    # late import: financing_data reads this module's helpers
+    from eipopt.model.financing_data import add_financing_data
+
+    add_financing_data(scenario, sets, params)
 
     values = {
         "max_co2": settings.constraints.max_co2,

@@ -21,6 +21,7 @@ import pyomo.environ as pyo
 from eipopt.model.accounting import CO2_COMPONENTS, COST_COMPONENTS
 from eipopt.model.constraints import decision
 from eipopt.model.data import tier_item
+from eipopt.model.firm_accounts import financing_table, operating_costs
 from eipopt.model.periods import horizon
 
 
@@ -37,6 +38,10 @@ class Snapshot:
     budgets: pd.DataFrame
     breakdown: pd.DataFrame
     periods: pd.DataFrame | None  # None without ``periods``
+    # with financing input (None otherwise): item x source money, firms' operating costs, the firms table
+    financing: pd.DataFrame | None = None
+    firm_costs: pd.DataFrame | None = None
+    firms: pd.DataFrame | None = None
 
 
 def _val(component) -> float:
@@ -96,7 +101,10 @@ def snapshot(park, scenario) -> Snapshot:
     total_cost = sum(d.params["discount_weight"][p] * annual_cost[p] for p in d.sets["periods"])
     total_co2 = sum(d.params["period_years"][p] * annual_co2[p] for p in d.sets["periods"])
     periods = _period_table(scenario, annual_cost, annual_co2, cost, measures, links[links["period"] == last] if with_periods else links, tiers) if with_periods else None
-    return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods)
+    if not d.sets["financing_on"]:
+        return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods)
+    financing, firm_costs = financing_table(park, with_periods), operating_costs(park)
+    return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods, financing, firm_costs)
 
 
 def _by_period(d, with_periods: bool, table_of) -> pd.DataFrame:

@@ -107,6 +107,8 @@ TABLES: dict[str, Table] = {
                 Column("sector", "str", "Industrial sector.", default=""),
                 Column("x_km", "float", "East coordinate.", unit="km"),
                 Column("y_km", "float", "North coordinate.", unit="km"),
+                Column("equity_limit", "float", "The firm's own money for new items over the plan (with financing); blank = unlimited.", unit=_MONEY, minimum=0),
+                Column("min_dscr", "float", "Least debt service coverage (operating saving / loan instalments); blank = finance.min_dscr in scenario.yaml; both blank = no rule.", minimum=0),
             ),
         ),
         Table(
@@ -175,6 +177,8 @@ TABLES: dict[str, Table] = {
                 Column("allowed", "bool", "false rules the link out (what-if and attribution).", default=True),
                 Column("kind", "str", "IS (between firms) or UIS (with the city).", default="IS"),
                 Column("requires", "str", "Measure or link ids (';'-separated) that must be funded too.", default=""),
+                Column("owner", "str", "Which end invests in and operates the link (with its tiers): source or sink.", default="sink"),
+                Column("transfer_price", "float", "Paid by the sink to the source per unit sent (moves money between firms, not the park's cost).", default=0.0, unit=f"{_MONEY}/unit"),
             ),
         ),
         Table(
@@ -209,6 +213,23 @@ TABLES: dict[str, Table] = {
                 Column("item", "id", "Measure id, link id, or LINK:TIER of a tier.", required=True, references="items"),
                 Column("budget", "id", "Budget id from scenario.yaml.", required=True, references="budgets"),
                 Column("amount", "float", "Amount drawn when the item is funded.", required=True, unit=_MONEY),
+            ),
+        ),
+        Table(
+            "financing",
+            "Sources of money for new items' capex (grant windows, loans, outside equity); the rest is the owner's own money.",
+            key=("id",),
+            columns=(
+                Column("id", "id", "Source id ('own' is reserved for the owner's own money in results).", required=True),
+                Column("name", "str", "Readable name.", default=""),
+                Column("kind", "str", "grant, loan or equity.", required=True),
+                Column("limit", "float", "Most the source provides over the plan; blank = unlimited.", unit=_MONEY, minimum=0),
+                Column("rate", "float", "Annual interest rate (loans) or required return (equity), as a fraction (0.05 = 5 %).", default=0.0, unit="1/yr", minimum=0),
+                Column("tenor_years", "float", "Loans: years of equal annual instalments.", unit="yr", positive=True),
+                Column("max_share", "float", "Largest share of an item's capex the source may finance (0-1).", default=1.0, minimum=0),
+                Column("applies_to", "str", "all, measures or links (links include their tiers).", default="all"),
+                Column("categories", "str", "';'-separated measure categories or link kinds (IS, UIS) it may finance; blank = any.", default=""),
+                Column("period", "float", "With periods: the start year of the only period in which it finances items built; blank = any.", unit="yr"),
             ),
         ),
         Table(

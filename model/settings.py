@@ -21,6 +21,7 @@ class Objective(StrEnum):
     COST = "cost"  #: annual cost
     CO2 = "co2"  #: annual CO2e, then annual cost at that CO2e (lexicographic)
     WEIGHTED = "weighted"  #: annual cost + carbon_price * annual CO2e
+    GRANT = "grant"  #: grant money (nominal, over the plan), then cost at that grant money (lexicographic)
 
 
 class AppliesTo(StrEnum):
@@ -60,6 +61,13 @@ class Constraints:
 
 
 @dataclass(frozen=True)
+class Finance:
+    """Park-wide financing rules (used with ``financing.csv``)."""
+
+    min_dscr: float | None = None  # debt service coverage of firms without their own min_dscr (None: no rule)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything in ``scenario.yaml``."""
 
@@ -76,6 +84,7 @@ class Settings:
     #: Columns a user adds on purpose, by table: kept as text, not read by the model.
     extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     periods: PeriodSettings | None = None  # None: one representative year
+    finance: Finance = field(default_factory=Finance)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain YAML-ready form (enums as their values; no ``extra_columns`` when none)."""
@@ -133,7 +142,9 @@ _SCALARS: dict[str, type] = {
 _SECTIONS: dict[str, dict[str, type]] = {
     "constraints": {"min_symbiosis_links": int, "max_co2": float, "max_co2_total": float},
     "solver": {"time_limit": float, "mip_gap": float, "threads": int},
+    "finance": {"min_dscr": float},
 }
+_SECTION_TYPES = {"constraints": Constraints, "solver": SolverOptions, "finance": Finance}
 #: Allowed values of numeric settings (dotted keys); a number key not listed may not be
 #: negative. A park's CO2e can be net negative (credits for what it sells), so can its cap;
 #: a negative carbon price is legal but warned about (see validation).
@@ -144,6 +155,7 @@ RANGES: dict[str, Range] = {
     "constraints.max_co2": Range(),
     "constraints.max_co2_total": Range(),
     "constraints.min_symbiosis_links": _NOT_NEGATIVE,
+    "finance.min_dscr": _NOT_NEGATIVE,
     "solver.time_limit": Range(0, LONGEST_TIME_LIMIT, low_open=True),
     "solver.mip_gap": Range(0, 1, high_open=True),
     "solver.threads": Range(1, 1024),
@@ -230,7 +242,7 @@ def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Pr
             converted = _convert(value, fields[key], dotted, problems)
             if converted is not None:
                 parsed[key] = converted
-        values[section] = Constraints(**parsed) if section == "constraints" else SolverOptions(**parsed)
+        values[section] = _SECTION_TYPES[section](**parsed)
 
     values["budgets"] = tuple(_parse_budgets(raw.get("budgets") or [], problems))
     values["extra_columns"] = parse_extra_columns(raw.get("extra_columns"), problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from eipopt.model.errors import Problem
+from eipopt.model.financing_checks import financing_warnings
 from eipopt.model.settings import SETTINGS_FILE
 from eipopt.model.units import short_ton_warning
 from eipopt.model.validation import rows_of, split_ids
@@ -79,4 +80,5 @@ WARNINGS: tuple[Callable, ...] = (
     warn_links_that_carry_nothing,
     warn_requires_ruled_out,
     warn_tiers_that_cannot_help,
+    financing_warnings,
 )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from eipopt.model import SolverOptions, build_model
+from eipopt.model.financing_data import financing_active
 from eipopt.solvers.highs import HighsRunner
 
 _TOLERANCE = 1e-6
@@ -83,6 +84,10 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "max_co2_total", "amount": var.value, "unit": "tCO2e",
                          "explanation": f"constraints.max_co2_total cannot be met: the least CO2e reachable over the horizon is {var.value:,.6g} tCO2e above it"})
+    if not rows and financing_active(scenario):  # the elastic model leaves financing out: it is what cannot be met
+        rows.append({"constraint": "financing", "unit": currency,
+                     "explanation": "the plan's balances, budgets and requirements can be met, but not financed: the sources' limits, shares and "
+                                    "eligibility, the firms' equity limits or their debt-service rules (min_dscr) cannot all hold"})
     return Diagnosis(not rows, pd.DataFrame(rows, columns=columns))
 
 

@@ -62,8 +62,51 @@ class HighsRunner:
             return self._lexicographic(park, Objective.COST, park.cap_cost, Objective.CO2)
         if objective is Objective.CO2:
             return self._lexicographic(park, Objective.CO2, park.cap_co2, Objective.COST)
+        if objective is Objective.GRANT:
+            return self._least_grant(park)
+        if objective is Objective.COST and park.finances_grants:
+            return self._least_grant_split(park)
         park.use_objective(objective)
         return self._run(park, self.options.time_limit, str(getattr(objective, "value", objective)))
+
+    def _least_grant(self, park: ParkModel) -> SolveOutcome:
+        """The ``grant`` objective: least grant money, then least cost at it.
+
+        Without a grant source that may finance an item the least grant
+        money is 0 without solving for it: the least-cost solve answers.
+        """
+        if park.finances_grants:
+            return self._lexicographic(park, Objective.GRANT, park.cap_grant, Objective.COST)
+        park.use_objective(Objective.COST)
+        outcome = self._run(park, self.options.time_limit)
+        if not outcome.status.has_solution:
+            return outcome
+        return SolveOutcome(outcome.status, 0.0, 0.0, outcome.mip_gap, outcome.seconds,
+                            f"no grant source: grant money 0; cost stage: {outcome.message}")
+
+    def _least_grant_split(self, park: ParkModel) -> SolveOutcome:
+        """Least cost; then, with that plan held and its cost capped, the financing split with the least grant money.
+
+        Financing is a transfer, so the split does not change the park's cost;
+        without the second stage it would be whatever split the solver met
+        first. Holding the plan makes the second stage a linear program.
+        """
+        started = time.perf_counter()
+        park.use_objective(Objective.COST)
+        first = self._run(park, self.options.time_limit)
+        if not first.status.has_solution:
+            return first
+        park.cap_cost(first.objective_value + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(first.objective_value)))
+        park.use_objective(Objective.GRANT)
+        try:
+            with park.decisions_held():
+                second = self._run(park, self.options.time_limit)
+        finally:
+            park.cap_cost(None)
+            park.use_objective(Objective.COST)
+        note = f"grant split: {second.message}" if second.status.has_solution else f"least-grant split failed ({second.message}): the split is the cost stage's"
+        return SolveOutcome(first.status, first.objective_value, first.objective_bound, first.mip_gap, time.perf_counter() - started,
+                            f"cost stage: {first.message}; {note}")
 
     def _lexicographic(self, park: ParkModel, primary: Objective, cap, secondary: Objective) -> SolveOutcome:
         """Optimise ``primary``; then, holding it at its optimum (``cap``), optimise ``secondary``.

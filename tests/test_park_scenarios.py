@@ -20,7 +20,7 @@ import eipopt
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-PARKS = ("deep_c", "hiep_phuoc", "amata", "hoa_khanh", "tra_noc", "brvt_pilot", "geipp_recp")
+PARKS = ("deep_c", "hiep_phuoc", "amata", "hoa_khanh", "tra_noc", "brvt_pilot", "geipp_recp", "geipp_a2f")
 
 _solved: dict[str, eipopt.Result] = {}
 

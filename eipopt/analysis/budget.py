@@ -102,6 +102,8 @@ def budget_response(
     if budget not in known:
         raise ValueError(f"unknown budget '{budget}'; the scenario has {known}")
     objective = Objective(objective or scenario.settings.objective)
+    if objective is Objective.GRANT:  # its levels would be compared by grant money, which the rows do not carry
+        raise ValueError("the budget response compares cost and CO2e; for grant money use 'eipopt finance' (grant pool response)")
     solver = solver or ScenarioSolver(mip_gap=ANALYSIS_MIP_GAP)
     rows, previous, previous_result = [], None, None
     for step, limit in enumerate(sorted(set(limits))):
