@@ -22,6 +22,7 @@ from eipopt.model.accounting import CO2_COMPONENTS, COST_COMPONENTS
 from eipopt.model.constraints import decision
 from eipopt.model.data import tier_item
 from eipopt.model.periods import horizon
+from eipopt.model.quality_tables import link_quality_table, quality_table
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Snapshot:
     budgets: pd.DataFrame
     breakdown: pd.DataFrame
     periods: pd.DataFrame | None  # None without ``periods``
+    quality: pd.DataFrame | None = None  # None without quality.csv
+    link_quality: pd.DataFrame | None = None  # None without quality.csv
 
 
 def _val(component) -> float:
@@ -96,7 +99,11 @@ def snapshot(park, scenario) -> Snapshot:
     total_cost = sum(d.params["discount_weight"][p] * annual_cost[p] for p in d.sets["periods"])
     total_co2 = sum(d.params["period_years"][p] * annual_co2[p] for p in d.sets["periods"])
     periods = _period_table(scenario, annual_cost, annual_co2, cost, measures, links[links["period"] == last] if with_periods else links, tiers) if with_periods else None
-    return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods)
+    quality = link_quality = None
+    if len(scenario.tables["quality"]):
+        quality = _by_period(d, with_periods, lambda p: quality_table(m, d, scenario, p))
+        link_quality = _by_period(d, with_periods, lambda p: link_quality_table(m, d, scenario, p))
+    return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods, quality, link_quality)
 
 
 def _by_period(d, with_periods: bool, table_of) -> pd.DataFrame:

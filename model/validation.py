@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 from eipopt.model.errors import Problem
 from eipopt.model.periods import check_profile_values, check_profiles
+from eipopt.model.quality import check_quality
 from eipopt.model.schema import KEY_SEPARATOR, TABLES
 from eipopt.model.units import UnitError, annual_amount, parse_unit
 
@@ -240,6 +241,7 @@ CHECKS: tuple[Callable, ...] = (
     check_categories,
     check_units,
     check_requires,
+    check_quality,
     check_profiles,
 )
 
