@@ -94,18 +94,23 @@ def _capex_rule(d):
 
 
 def add_co2_limit(m: pyo.ConcreteModel, d, elastic: bool = False) -> None:
-    """The park's CO2e cap in every period where ``constraints.max_co2`` is set (a declining cap from profiles is a pathway).
+    """The park's CO2e caps: per period where ``constraints.max_co2`` is set (a declining cap from
+    profiles is a pathway), and over the horizon where ``constraints.max_co2_total`` is.
 
-    .. math:: annual\\_co2_p \\le CO2^{max}_p
+    .. math:: annual\\_co2_p \\le CO2^{max}_p, \\qquad horizon\\_co2 \\le CO2^{max}_{total}
     """
-    if not d.sets["co2_limited"]:
-        return
+    if d.sets["co2_limited"]:
+        def rule(m, p):
+            slack = m.co2_overrun[p] if elastic else 0
+            return m.annual_co2[p] - slack <= m.max_co2[p]
 
-    def rule(m, p):
-        slack = m.co2_overrun[p] if elastic else 0
-        return m.annual_co2[p] - slack <= m.max_co2[p]
+        m.co2_limit = pyo.Constraint(m.co2_limited, rule=rule)
+    if d.sets["co2_total_limited"]:
+        def total_rule(m, h):
+            slack = m.co2_total_overrun[h] if elastic else 0
+            return m.horizon_co2 - slack <= m.max_co2_total[h]
 
-    m.co2_limit = pyo.Constraint(m.co2_limited, rule=rule)
+        m.co2_total_limit = pyo.Constraint(m.co2_total_limited, rule=total_rule)
 
 
 def add_objectives(m: pyo.ConcreteModel) -> None:

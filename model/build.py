@@ -46,6 +46,7 @@ _SET_DIMENSIONS = {
     "limited_budgets": 1,
     "budget_draws": 2,
     "co2_limited": 1,
+    "co2_total_limited": 1,
     "symbiosis_required": 1,
     "forbidden_tiers": 2,
     "periods": 1,
@@ -100,6 +101,7 @@ _PARAM_INDEX = {
 # parameters whose set already is (or ends with) the period
 _PERIOD_PARAM_INDEX = {
     "max_co2": "co2_limited",
+    "max_co2_total": "co2_total_limited",
     "min_symbiosis_links": "symbiosis_required",
     "carbon_price": "periods",
     "discount_weight": "periods",
@@ -111,7 +113,7 @@ _PERIOD_PARAM_INDEX = {
 
 
 #: Constraints on the plan that the baseline (today's park) is not held to.
-PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit")
+PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit", "co2_total_limit")
 
 
 class StructureChanged(ValueError):
@@ -146,7 +148,7 @@ class ParkModel:
     def fix_baseline(self) -> None:
         """Hold every new measure, link and tier at 0: the park as it operates today.
 
-        Requirements on the plan (``min_symbiosis_links``, ``max_co2``) are lifted:
+        Requirements on the plan (``min_symbiosis_links``, ``max_co2``, ``max_co2_total``) are lifted:
         they apply to what is to be funded, not to today's park. Decisions are
         held by their bounds, not fixed: Pyomo's persistent HiGHS interface
         regenerates every constraint of a variable that is fixed or unfixed,
@@ -328,6 +330,7 @@ def add_elastic_variables(m: pyo.ConcreteModel) -> None:
     m.budget_overrun = pyo.Var(m.limited_budgets, domain=pyo.NonNegativeReals)
     m.symbiosis_shortfall = pyo.Var(m.symbiosis_required, domain=pyo.NonNegativeReals, doc="IS links missing in the period")
     m.co2_overrun = pyo.Var(m.co2_limited, domain=pyo.NonNegativeReals, doc="annual CO2e above constraints.max_co2 in the period")
+    m.co2_total_overrun = pyo.Var(m.co2_total_limited, domain=pyo.NonNegativeReals, doc="CO2e above constraints.max_co2_total")
 
 
 def add_elastic_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -344,10 +347,11 @@ def add_elastic_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.objective_elastic = pyo.Objective(
         expr=sum(m.shortage[key] + m.surplus[key] for key in m.shortage), sense=pyo.minimize
     )
-    limits, caps = d.params["budget_limit"], d.params["max_co2"]
+    limits, caps, total_caps = d.params["budget_limit"], d.params["max_co2"], d.params["max_co2_total"]
     m.objective_elastic_requirements = pyo.Objective(
         expr=sum(m.budget_overrun[b] / max(1.0, abs(limits[b])) for b in m.limited_budgets)
         + sum(m.co2_overrun[p] / max(1.0, abs(caps[p])) for p in m.co2_limited)
+        + sum(m.co2_total_overrun[h] / max(1.0, abs(total_caps[h])) for h in m.co2_total_limited)
         + sum(m.symbiosis_shortfall[p] for p in m.symbiosis_required),
         sense=pyo.minimize,
     )

@@ -56,6 +56,9 @@ def _nan_to_none(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
+#: Index of the components that hold over the whole horizon (the cumulative CO2e cap).
+HORIZON = "horizon"
+
 #: Parameters with one value over the horizon (all others take the value in force in each period).
 HORIZON_PARAMS = frozenset({"budget_limit"})
 
@@ -99,6 +102,9 @@ def model_data(scenario) -> ModelData:
     sets["co2_limited"] = [p for p in starts if settings_in_force[p]["max_co2"] is not None]
     sets["symbiosis_required"] = [p for p in starts if settings_in_force[p]["min_symbiosis_links"] > 0]
     params["max_co2"] = {p: float(settings_in_force[p]["max_co2"]) for p in sets["co2_limited"]}
+    total_cap = scenario.settings.constraints.max_co2_total
+    sets["co2_total_limited"] = [] if total_cap is None else [HORIZON]
+    params["max_co2_total"] = {} if total_cap is None else {HORIZON: float(total_cap)}
     params["min_symbiosis_links"] = {p: settings_in_force[p]["min_symbiosis_links"] for p in sets["symbiosis_required"]}
     params["carbon_price"] = {p: settings_in_force[p]["carbon_price"] for p in starts}
     params["discount_weight"] = {period.start: period.discount_weight for period, _ in periods}

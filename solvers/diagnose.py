@@ -91,6 +91,10 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
         if overrun > _TOLERANCE:
             rows.append({"constraint": "max_co2", "amount": overrun, "unit": "tCO2e/yr",
                          "explanation": f"constraints.max_co2 cannot be met{when(period)}: the least CO2e reachable is {overrun:,.6g} tCO2e/yr above it"})
+    for var in m.co2_total_overrun.values():
+        if (var.value or 0) > _TOLERANCE:
+            rows.append({"constraint": "max_co2_total", "amount": var.value, "unit": "tCO2e",
+                         "explanation": f"constraints.max_co2_total cannot be met: the least CO2e reachable over the horizon is {var.value:,.6g} tCO2e above it"})
     return Diagnosis(not rows, pd.DataFrame(rows, columns=columns))
 
 

@@ -236,3 +236,45 @@ def test_forbid_and_force_hold_in_every_period():
     forced = solver.solve(scenario, force=["L"])
     assert forced.summary["total_cost"] == pytest.approx(5880)  # 5*488 + 5*688, see test_the_link_waits_for_its_market
     assert forced.links.loc[forced.links["period"] == 2025, "built"].tolist() == [True]
+
+
+def test_a_cap_on_cumulative_co2e():
+    """constraints.max_co2_total = 450 t over ten years (the baseline emits 500).
+
+    The 40 MWh saving (30 t/yr, net cost 20/yr) from 2030 gives 5*50 + 5*30 = 400 t for 5*20 = 100;
+    from 2025, 300 t for 200. Cost 5*200 + 5*220 = 2,100.
+    """
+    measure, effect = saving("m1", 40, 1000)
+    result = eipopt.solve(electricity({**TWO, "constraints": {"max_co2_total": 450}}, measures=[measure], effects=[effect]))
+    assert result.summary["total_cost"] == pytest.approx(2100)
+    assert result.summary["total_co2"] == pytest.approx(400)
+
+
+def test_an_unreachable_cap_names_its_period():
+    """From 2030 the cap is 10 t/yr but the best reachable is 30 t/yr: infeasible, and the finding says when."""
+    measure, effect = saving("m1", 40, 1000)
+    scenario = electricity({**TWO}, measures=[measure], effects=[effect],
+                           profiles=[{"key": "constraints.max_co2", "period": 2030, "value": 10}])
+    result = eipopt.solve(scenario)
+    assert result.status == "infeasible"
+    assert result.summary["infeasibility"] == [
+        "constraints.max_co2 cannot be met in the period from 2030: the least CO2e reachable is 20 tCO2e/yr above it"
+    ]
+
+
+def test_solve_prints_the_investment_schedule(tmp_path):
+    """The command line shows period, what is built and its capex (the link, 200, in 2030-2034)."""
+    from click.testing import CliRunner
+
+    from eipopt.cli import main
+    from eipopt.io import write_scenario
+
+    folder = write_scenario(waste_to_feed(TWO, link={"capex": 3000}, profiles=[{"key": "links.L.capex", "period": 2030, "value": 200}]), tmp_path / "park")
+    run = CliRunner().invoke(main, ["solve", str(folder)], terminal_width=200)
+    assert run.exit_code == 0, run.output
+    schedule = run.output[run.output.index("Investment schedule"):]
+    assert "2025-2029" in schedule
+    line = next(row for row in schedule.splitlines() if "2030-2034" in row)
+    assert " L " in line
+    assert "200" in line
+    assert "568" in line
