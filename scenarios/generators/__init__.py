@@ -6,7 +6,16 @@ seeded generators; ``scenario.yaml`` and ``PROVENANCE.md`` are written by hand.
 
 from __future__ import annotations
 
-from . import amata, brvt_pilot, deep_c, geipp_recp, hiep_phuoc, hoa_khanh, tra_noc
+from . import (
+    amata,
+    brvt_pilot,
+    deep_c,
+    geipp_recp,
+    hiep_phuoc,
+    hiep_phuoc_water,
+    hoa_khanh,
+    tra_noc,
+)
 
 #: scenario folder name -> function returning its :class:`~.common.Park`
 GENERATORS = {
@@ -17,4 +26,5 @@ GENERATORS = {
     "tra_noc": tra_noc.build,
     "brvt_pilot": brvt_pilot.build,
     "geipp_recp": geipp_recp.build,
+    "hiep_phuoc_water": hiep_phuoc_water.build,
 }
