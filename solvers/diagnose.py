@@ -38,19 +38,22 @@ class Diagnosis:
 
 
 def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None = None) -> Diagnosis:
-    """Find which balances, budgets or requirements cannot be met (``baseline``: with nothing new funded)."""
+    """Find which balances, water quality limits, budgets or requirements cannot be met (``baseline``: with nothing new funded)."""
     park = build_model(scenario, elastic=True)
     if baseline:
         park.fix_baseline()
     runner = HighsRunner(options)
     outcome = runner.solve(park, "elastic")
+    stage = "balances"
     if outcome.status.has_solution and outcome.objective_value <= _TOLERANCE:
         for var in [*park.model.shortage.values(), *park.model.surplus.values()]:
             var.fix(0)
         quality = park.model.component("quality_excess")
         if quality is not None:
+            stage = "quality"
             outcome = runner.solve(park, "elastic_quality")
         if quality is None or (outcome.status.has_solution and outcome.objective_value <= _TOLERANCE):
+            stage = "requirements"
             for var in quality.values() if quality is not None else ():
                 var.fix(0)
             outcome = runner.solve(park, "elastic_requirements")
@@ -76,7 +79,9 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "balance", "firm": firm, "resource": resource, "amount": var.value, "unit": units[resource],
                          "explanation": f"{firm} has {var.value:,.6g} {units[resource]}/yr of {resource}{when(period)} that it can neither use, sell, dispose of nor send (give it a disposal_cost, a sell_price or a link)"})
-    rows += _quality_findings(park, scenario, when)
+    if stage == "quality":  # the requirements' slacks were free in this stage: only the quality excess is a finding
+        rows = _quality_findings(park, scenario, when)
+        return Diagnosis(not rows, pd.DataFrame(rows, columns=columns))
     for budget, var in m.budget_overrun.items():
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "budget", "budget": budget, "amount": var.value, "unit": currency,
