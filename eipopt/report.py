@@ -70,9 +70,28 @@ def print_result(result: Result, console: Console | None = None) -> None:
             if row.value or row.baseline_value:
                 table.add_row(row.quantity, row.component, _fmt(row.baseline_value), _fmt(row.value))
         console.print(table)
+    if "quality" in result.tables:
+        print_quality(result.quality, console)
     for budget_id, budget in s["budgets"].items():
         console.print(f"budget {budget_id}: used {_fmt(budget['used'])} of {_fmt(budget['limit'])} {currency}")
     print_schedule(result, console)
+
+
+def print_quality(quality, console: Console) -> None:
+    """Each limited node and contaminant: the inlet concentration against its limit, baseline beside."""
+    limited = _last_period(quality).dropna(subset=["max_inlet"])
+    if not len(limited):
+        return
+    table = Table(title="Water quality at the limited nodes" + _period_note(quality), header_style="bold")
+    for column in ("node", "contaminant"):
+        table.add_column(column)
+    for column in ("inflow", "inlet, baseline", "inlet", "max_inlet", "binding"):
+        table.add_column(column, justify="right")
+    for row in limited.itertuples():
+        node = f"{row.firm} ({row.firm_name}) {row.resource}" if row.firm_name else f"{row.firm} {row.resource}"
+        table.add_row(node, row.contaminant, f"{_fmt(row.inflow)} {row.flow_unit}/yr", f"{_fmt(row.baseline_inlet_concentration)} {row.unit}",
+                      f"{_fmt(row.inlet_concentration)} {row.unit}", f"{_fmt(row.max_inlet)} {row.unit}", "yes" if row.binding else "")
+    console.print(table)
 
 
 def _last_period(table):

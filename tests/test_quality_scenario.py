@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from rich.console import Console
 
 import eipopt
+from eipopt.report import print_result
 from tests.test_quality_recomputation import assert_mixing_holds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,3 +52,15 @@ def test_every_limited_inlet_recomputed_from_the_result_is_within_its_limit():
     scenario = eipopt.load_scenario(FOLDER)
     result = eipopt.solve(scenario)
     assert assert_mixing_holds(scenario, result) == 6
+
+
+
+def test_the_terminal_report_shows_each_limit_against_the_inlet():
+    """The paper mill's COD limit binds (inlet = limit = 150 mg/L): its row says so, with names beside ids."""
+    console = Console(width=250, record=True)
+    print_result(eipopt.solve(eipopt.load_scenario(FOLDER)), console)
+    text = console.export_text()
+    assert "Water quality at the limited nodes" in text
+    paper_cod = next(line for line in text.splitlines() if "hp_paper (Recycled paper mill) water" in line and "COD" in line)
+    assert paper_cod.count("150 mg/L") == 2
+    assert "yes" in paper_cod
