@@ -74,3 +74,17 @@ def test_greedy_over_periods_is_ten_years_of_the_single_year_greedy():
     for portfolio in ("optimal", "greedy"):
         assert over_periods.at[portfolio, "total_cost"] == pytest.approx(10 * single.at[portfolio, "total_cost"])
     assert over_periods.at["greedy", "total_cost"] >= over_periods.at["optimal", "total_cost"]
+
+
+def test_the_baseline_is_solved_once_across_caps_and_carbon_prices(monkeypatch):
+    """A trade-off curve changes only the plan's cap (and a sweep perhaps the carbon price): one baseline solve."""
+    from eipopt.model import ParkModel
+
+    fixes = []
+    original = ParkModel.fix_baseline
+    monkeypatch.setattr(ParkModel, "fix_baseline", lambda self: (fixes.append(1), original(self))[1])
+    solver = ScenarioSolver()
+    scenario = electricity({"periods": TWO, "constraints": {"max_co2_total": 500}})
+    for value in (500, 480, 460):
+        solver.solve(scenario.with_overrides({"constraints.max_co2_total": value, "carbon_price": value}))
+    assert len(fixes) == 1
