@@ -62,6 +62,7 @@ def check_quality(scenario) -> list[Problem]:
     source, market_source = scenario.sources["quality"], scenario.sources["market_quality"]
     problems: list[Problem] = []
     nodes = scenario_nodes(scenario)
+    known = set(scenario.firms["id"]), set(scenario.resources["id"])  # unknown ids are reported by check_references
     outlets = set()
     for row, firm, resource, contaminant, outlet, limit in zip(
         quality.index, quality["firm"], quality["resource"], quality["contaminant"], quality["outlet"], quality["max_inlet"], strict=True
@@ -70,7 +71,7 @@ def check_quality(scenario) -> list[Problem]:
             problems.append(Problem(source, f"contaminant '{contaminant}' must not contain ':' or '.'", row=int(row), column="contaminant"))
         if math.isnan(outlet) and math.isnan(limit):
             problems.append(Problem(source, "gives neither an outlet nor a max_inlet; give one or drop the row", row=int(row), column="outlet"))
-        if firm and resource and (firm, resource) not in nodes:
+        if firm in known[0] and resource in known[1] and (firm, resource) not in nodes:
             problems.append(Problem(source, f"firm '{firm}' has no flow, link or measure effect on '{resource}': there is no such node to qualify", row=int(row), column="resource"))
         if not math.isnan(outlet):
             outlets.add((firm, resource, contaminant))
