@@ -75,29 +75,23 @@ def model_data(scenario) -> ModelData:
     one period (:data:`~eipopt.model.periods.SINGLE_PERIOD`).
     """
     periods = period_scenarios(scenario)
-    in_force: dict[int, tuple] = {}
+    in_force: dict[int, tuple] = {}  # id of a period's scenario -> its sets, parameters and settings
     for _, period_scenario in periods:
         if id(period_scenario) not in in_force:
             in_force[id(period_scenario)] = _values_in_force(period_scenario)
-    sets, _, _ = in_force[id(periods[0][1])]
+    first_sets, first_params, _ = in_force[id(periods[0][1])]
     for sets_p, _, _ in in_force.values():
-        changed = [name for name in sets if sets_p[name] != sets[name]]
+        changed = [name for name in first_sets if sets_p[name] != first_sets[name]]
         if changed:  # validation keeps structure fixed (profiles change only numbers); a guard
             raise ValueError(f"profiles change the model's structure: {', '.join(changed)}")
     starts = [period.start for period, _ in periods]
-    sets = dict(sets)
-    sets["periods"] = starts
-    sets["period_predecessor"] = list(zip(starts[1:], starts[:-1], strict=True))
+    sets = {**first_sets, "periods": starts, "period_predecessor": list(zip(starts[1:], starts[:-1], strict=True))}
     params: dict[str, dict] = {}
-    for name in in_force[id(periods[0][1])][1]:
+    for name, first_values in first_params.items():
         if name in HORIZON_PARAMS:
-            params[name] = in_force[id(periods[0][1])][1][name]
-            continue
-        by_period = [(period.start, in_force[id(period_scenario)][1][name]) for period, period_scenario in periods]
-        if by_period[0][1] and isinstance(next(iter(by_period[0][1])), tuple):
-            params[name] = {key + (p,): value for p, values in by_period for key, value in values.items()}
+            params[name] = first_values
         else:
-            params[name] = {(key, p): value for p, values in by_period for key, value in values.items()}
+            params[name] = _stack_periods([(period.start, in_force[id(s)][1][name]) for period, s in periods])
     settings_in_force = {period.start: in_force[id(s)][2] for period, s in periods}
     sets["co2_limited"] = [p for p in starts if settings_in_force[p]["max_co2"] is not None]
     sets["symbiosis_required"] = [p for p in starts if settings_in_force[p]["min_symbiosis_links"] > 0]
@@ -114,6 +108,15 @@ def model_data(scenario) -> ModelData:
         sets[f"{annualised}_steps"] = list(steps)
         params[f"{annualised}_step"] = steps
     return ModelData(sets, params)
+
+
+def _stack_periods(values_by_period: list[tuple[int, dict]]) -> dict:
+    """One parameter's {index: value} of each period as one {(index..., period): value}."""
+    if not values_by_period[0][1]:
+        return {}
+    if isinstance(next(iter(values_by_period[0][1])), tuple):
+        return {key + (p,): value for p, values in values_by_period for key, value in values.items()}
+    return {(key, p): value for p, values in values_by_period for key, value in values.items()}
 
 
 def with_period(key, period: int) -> tuple:

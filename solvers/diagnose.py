@@ -85,7 +85,7 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
     for budget, var in m.budget_overrun.items():
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "budget", "budget": budget, "amount": var.value, "unit": currency,
-                         "explanation": f"budget '{budget}' is {var.value:,.6g} {currency} short of what the required items draw"})
+                         "explanation": f"budget '{budget}'{_budget_scope(scenario, budget)} is {var.value:,.6g} {currency} short of what the required items draw"})
     for period, var in m.symbiosis_shortfall.items():
         shortfall = var.value or 0
         if shortfall > _TOLERANCE:
@@ -125,3 +125,9 @@ def _quality_findings(park, scenario, when) -> list[dict]:
                                     f"the cleanest mix of purchases and links that meets its demand carries {concentration:,.6g} {unit} "
                                     "(give it a cleaner source, a treatment plant, or a higher max_inlet)"})
     return rows
+
+
+def _budget_scope(scenario, budget_id: str) -> str:
+    """' (items built in the period from YEAR)' for a budget of one period; nothing otherwise."""
+    period = scenario.settings.budget(budget_id).period
+    return "" if period is None else f" (items built in the period from {period})"
