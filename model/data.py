@@ -103,8 +103,10 @@ def model_data(scenario) -> ModelData:
     params["carbon_price"] = {p: settings_in_force[p]["carbon_price"] for p in starts}
     params["discount_weight"] = {period.start: period.discount_weight for period, _ in periods}
     params["period_years"] = {period.start: float(period.n_years) for period, _ in periods}
+    profiled = _items_with_capex_profiles(scenario)
     for annualised, decisions in ANNUALISED_CAPEX.items():
-        steps = _capex_steps(params[annualised], sets[decisions], sets["period_predecessor"])
+        items = [item for item in sets[decisions] if item in profiled]
+        steps = _capex_steps(params[annualised], items, sets["period_predecessor"])
         sets[f"{annualised}_steps"] = list(steps)
         params[f"{annualised}_step"] = steps
     return ModelData(sets, params)
@@ -125,19 +127,42 @@ def with_period(key, period: int) -> tuple:
 
 
 def _capex_steps(annualised: dict, items: list, predecessors: list[tuple[int, int]]) -> dict[tuple, float]:
-    """{(item..., q): A[i, next(q)] - A[i, q]} where an item's annual capex payment changes after period q.
+    """{(item..., q): A[i, next(q)] - A[i, q]}: how the annual capex payment of each item changes after period q.
 
     The payment in period p of an item built once is sum_{q <= p} A_iq b_iq
     with b_iq = x_iq - x_i,q-1; by parts it is A_ip x_ip - sum_{q < p} (A_i,q+1 - A_iq) x_iq,
-    so only these steps add terms (none when capex and lifetime do not change).
+    so only items whose capex or lifetime can change over time (``items``) add terms.
     """
-    steps = {}
-    for item in items:
-        for period, previous in predecessors:
-            step = annualised[with_period(item, period)] - annualised[with_period(item, previous)]
-            if step != 0:
-                steps[with_period(item, previous)] = step
-    return steps
+    return {
+        with_period(item, previous): annualised[with_period(item, period)] - annualised[with_period(item, previous)]
+        for item in items
+        for period, previous in predecessors
+    }
+
+
+def _items_with_capex_profiles(scenario) -> set:
+    """Measures, links and tiers ((link, tier)) whose capex or lifetime has a profile row.
+
+    A link's lifetime also annualises its tiers. The set is part of the model's
+    structure, so a what-if that changes a profile value re-parameterises the
+    built model (a zero step is a parameter, not a missing term).
+    """
+    profiled: set = set()
+    tiers = scenario.link_tiers
+    for key in scenario.profiles["key"]:
+        parts = key.split(".")
+        if len(parts) != 3 or parts[2] not in ("capex", "lifetime_years"):
+            continue
+        table, item, column = parts
+        if table == "measures":
+            profiled.add(item)
+        elif table == "links":
+            profiled.add(item)
+            if column == "lifetime_years":
+                profiled |= set(zip(tiers.loc[tiers["link"] == item, "link"], tiers.loc[tiers["link"] == item, "tier"], strict=True))
+        elif table == "link_tiers":
+            profiled.add(tuple(item.split(KEY_SEPARATOR, 1)))
+    return profiled
 
 
 def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[str, float | None]]:

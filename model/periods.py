@@ -98,8 +98,8 @@ def parse_periods(raw: Any, problems: list[Problem]) -> PeriodSettings | None:
         if key not in ("years", "end"):
             problems.append(Problem(SETTINGS_LABEL, "unknown key; expected one of ['end', 'years']", column=f"periods.{key}"))
     given = raw.get("years")
-    if isinstance(given, str):
-        given = [part for part in given.replace(",", ";").split(";") if part.strip()]
+    if isinstance(given, str):  # a workbook cell or --set value: "2025;2030", "2025, 2030" or "[2025, 2030]"
+        given = [part for part in given.strip().strip("[]").replace(",", ";").split(";") if part.strip()]
     if isinstance(given, (int, float)) and not isinstance(given, bool):
         given = [given]
     if not isinstance(given, list) or not given:

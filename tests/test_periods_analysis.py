@@ -88,3 +88,18 @@ def test_the_baseline_is_solved_once_across_caps_and_carbon_prices(monkeypatch):
     for value in (500, 480, 460):
         solver.solve(scenario.with_overrides({"constraints.max_co2_total": value, "carbon_price": value}))
     assert len(fixes) == 1
+
+
+def test_a_future_number_is_re_parameterised_not_rebuilt():
+    """Sweeping the 2030 capex of the link re-uses one built model and gives the fresh solves' optima.
+
+    Capex 3,000 from 2025 and 200 from 2030: the link waits (7,740, see test_periods_model);
+    at 3,000 from 2030 too it is built in 2025 at 10 x (980 - 412 + 280) = 8,480.
+    """
+    from tests.tiny import waste_to_feed
+
+    scenario = waste_to_feed({"periods": TWO}, link={"capex": 3000}, profiles=[{"key": "links.L.capex", "period": 2030, "value": 200}])
+    solver = ScenarioSolver()
+    totals = [solver.solve(scenario.with_overrides({"profiles.links.L.capex:2030.value": v})).summary["total_cost"] for v in (200, 3000)]
+    assert totals == pytest.approx([7740, 8480])
+    assert solver.rebuilds == 1

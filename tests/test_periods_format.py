@@ -113,3 +113,10 @@ def test_a_profile_value_is_an_override_key_itself():
     scenario = waste_to_feed(PERIODS, profiles=[{"key": "links.L.capex", "period": 2030, "value": 120}])
     changed = scenario.with_overrides({"profiles.links.L.capex:2030.value": 90})
     assert [s.links.at[2, "capex"] for _, s in period_scenarios(changed)] == [200, 90]
+
+
+@pytest.mark.parametrize("text", ["2025;2030", "2025, 2030", "[2025, 2030]"])
+def test_years_as_text(text):
+    """A workbook cell or ``--set periods.years=...`` gives the years as text."""
+    scenario = waste_to_feed().with_overrides({"periods.years": text, "periods.end": "2034"})
+    assert scenario.settings.periods.years == (2025, 2030)
