@@ -180,6 +180,9 @@ def compose_result(
             "budgets": optimum.budgets,
             "breakdown": _with_baseline(optimum.breakdown, base.breakdown if has_baseline else None, [*period, "quantity", "component"], ["value"]),
         }
+        if optimum.quality is not None:
+            tables["quality"] = _with_baseline(optimum.quality, base.quality if has_baseline else None, [*period, "firm", "resource", "contaminant"], ["inflow", "inlet_concentration"])
+            tables["link_quality"] = _with_baseline(optimum.link_quality, base.link_quality if has_baseline else None, [*period, "link", "contaminant"], ["flow"])
         if by_period:
             tables["periods"] = _with_baseline(optimum.periods, base.periods if has_baseline else None, ["period"], ["annual_cost", "annual_co2"])
     if findings is not None:

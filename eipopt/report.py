@@ -77,6 +77,25 @@ def print_result(result: Result, scenario: Scenario, console: Console | None = N
         console.print(table)
     print_schedule(result, scenario, console)
     print_financing(result, scenario, console)
+    if "quality" in result.tables:
+        print_quality(result.quality, console)
+
+
+def print_quality(quality, console: Console) -> None:
+    """Each limited node and contaminant: the inlet concentration against its limit, baseline beside."""
+    limited = _last_period(quality).dropna(subset=["max_inlet"])
+    if not len(limited):
+        return
+    table = Table(title="Water quality at the limited nodes" + _period_note(quality), header_style="bold")
+    for column in ("node", "contaminant"):
+        table.add_column(column)
+    for column in ("inflow", "inlet, baseline", "inlet", "max_inlet", "binding"):
+        table.add_column(column, justify="right")
+    for row in limited.itertuples():
+        node = f"{row.firm} ({row.firm_name}) {row.resource}" if row.firm_name else f"{row.firm} {row.resource}"
+        table.add_row(node, row.contaminant, f"{number(row.inflow)} {row.flow_unit}/yr", f"{number(row.baseline_inlet_concentration)} {row.unit}",
+                      f"{number(row.inlet_concentration)} {row.unit}", f"{number(row.max_inlet)} {row.unit}", "yes" if row.binding else "")
+    console.print(table)
 
 
 def _last_period(table):

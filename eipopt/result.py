@@ -43,7 +43,9 @@ class Result:
     ``tables``: ``measures``, ``links``, ``tiers``, ``flows`` (firm x resource,
     optimised and ``baseline_*`` columns), ``budgets``, ``breakdown`` (cost and
     CO2e by component, baseline and optimised) and, when the scenario is
-    infeasible, ``infeasibility`` (what cannot be met). With ``periods`` the
+    infeasible, ``infeasibility`` (what cannot be met). With ``quality.csv``,
+    ``quality`` (node x contaminant: inflow, inlet concentration, limit,
+    slack) and ``link_quality`` (each link's concentration and load). With ``periods`` the
     totals are present values and cumulative tonnes over the horizon, the
     summary adds ``horizon``, ``links``, ``flows`` and ``breakdown`` have one
     row per period, and a ``periods`` table gives each period's totals.

@@ -61,6 +61,10 @@ _SET_DIMENSIONS = {
     "link_annualised_capex_steps": 2,
     "tier_annualised_capex_steps": 3,
     **FINANCING_SETS,
+    "quality_limits": 3,
+    "quality_outlets": 3,
+    "link_contaminants": 2,
+    "market_contaminants": 2,
 }
 
 # parameter -> the set it is indexed by; all but HORIZON_PARAMS also by period (set x periods)
@@ -96,6 +100,10 @@ _PARAM_INDEX = {
     "budget_limit": "limited_budgets",
     "budget_draw": "budget_draws",
     **FINANCING_PARAMS,
+    "max_inlet": "quality_limits",
+    "outlet": "quality_outlets",
+    "link_concentration": "link_contaminants",
+    "buy_concentration": "market_contaminants",
 }
 # parameters whose set already is (or ends with) the period
 _PERIOD_PARAM_INDEX = {
@@ -380,10 +388,13 @@ def add_elastic_variables(m: pyo.ConcreteModel) -> None:
 
 
 def add_elastic_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Two diagnosis objectives: physical slacks first, then the plan's requirements.
+    """Diagnosis objectives: physical slacks first (balances, then water quality), then the plan's requirements.
 
     ``objective_elastic`` minimises balance shortages and surpluses (in each
-    resource's unit); ``objective_elastic_requirements`` minimises budget
+    resource's unit; water quality limits are relaxed by their free excess
+    slacks); with quality limits, ``objective_elastic_quality`` minimises the
+    contaminant load above each limit, relative to the limit;
+    ``objective_elastic_requirements`` minimises budget
     overruns and the CO2e overrun, each relative to its limit, plus the
     symbiosis shortfall in links.
     """
@@ -398,6 +409,13 @@ def add_elastic_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         + sum(m.symbiosis_shortfall[p] for p in m.symbiosis_required),
         sense=pyo.minimize,
     )
+    if m.component("quality_excess") is not None:
+        # water quality is a physical limit, diagnosed once the balances can be met
+        inlet_limits = d.params["max_inlet"]
+        m.objective_elastic_quality = pyo.Objective(
+            expr=sum(var / max(1.0, inlet_limits[key]) for key, var in m.quality_excess.items()), sense=pyo.minimize
+        )
+        m.objective_elastic_quality.deactivate()
     for name in ("objective_cost", "objective_co2", "objective_weighted", "objective_elastic_requirements"):
         getattr(m, name).deactivate()
 

@@ -27,6 +27,7 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from eipopt.model.data import ModelData
+from eipopt.model.quality import add_quality_mixing
 
 
 def add_balances(m: pyo.ConcreteModel, d: ModelData, elastic: bool = False) -> None:
@@ -262,4 +263,5 @@ FAMILIES = (
     add_requirements,
     add_min_symbiosis,
     add_budgets,
+    add_quality_mixing,
 )

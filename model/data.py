@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from eipopt.model.periods import period_scenarios
+from eipopt.model.quality import quality_values
 from eipopt.model.schema import KEY_SEPARATOR
 from eipopt.model.settings import AppliesTo
 from eipopt.model.units import annual_amount
@@ -278,6 +279,11 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     params["tier_capex"] = {(t.link, t.tier): t.capex for t in tiers.itertuples()}
     params["tier_annualised_capex"] = {(t.link, t.tier): t.capex * link_crf[t.link] for t in tiers.itertuples()}
     params["tier_fixed_opex"] = {(t.link, t.tier): t.fixed_opex for t in tiers.itertuples()}
+
+    # --- water quality: limits, outlets, concentrations on links and in purchases
+    quality_sets, quality_params = quality_values(scenario, sets["link_endpoints"], sets["buy_nodes"])
+    sets.update(quality_sets)
+    params.update(quality_params)
 
     # --- logic
     sets["requires"] = [

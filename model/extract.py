@@ -23,6 +23,7 @@ from eipopt.model.constraints import decision
 from eipopt.model.data import tier_item
 from eipopt.model.firm_accounts import financing_table, operating_costs
 from eipopt.model.periods import horizon
+from eipopt.model.quality_tables import link_quality_table, quality_table
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Snapshot:
     financing: pd.DataFrame | None = None
     firm_costs: pd.DataFrame | None = None
     firms: pd.DataFrame | None = None
+    quality: pd.DataFrame | None = None  # None without quality.csv
+    link_quality: pd.DataFrame | None = None  # None without quality.csv
 
 
 def _val(component) -> float:
@@ -101,10 +104,15 @@ def snapshot(park, scenario) -> Snapshot:
     total_cost = sum(d.params["discount_weight"][p] * annual_cost[p] for p in d.sets["periods"])
     total_co2 = sum(d.params["period_years"][p] * annual_co2[p] for p in d.sets["periods"])
     periods = _period_table(scenario, annual_cost, annual_co2, cost, measures, links[links["period"] == last] if with_periods else links, tiers) if with_periods else None
+    quality = link_quality = None
+    if len(scenario.tables["quality"]):
+        quality = _by_period(d, with_periods, lambda p: quality_table(m, d, scenario, p))
+        link_quality = _by_period(d, with_periods, lambda p: link_quality_table(m, d, scenario, p))
     if not d.sets["financing_on"]:
-        return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods)
+        return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods, quality=quality, link_quality=link_quality)
     financing, firm_costs = financing_table(park, with_periods), operating_costs(park)
-    return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods, financing, firm_costs)
+    return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods, financing, firm_costs,
+                    quality=quality, link_quality=link_quality)
 
 
 def _by_period(d, with_periods: bool, table_of) -> pd.DataFrame:

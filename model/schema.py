@@ -233,6 +233,30 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "quality",
+            "Water quality of a firm's node (firm x resource) for one contaminant: what it sends, and the most it accepts.",
+            key=("firm", "resource", "contaminant"),
+            columns=(
+                Column("firm", "id", "Firm id.", required=True, references="firms"),
+                Column("resource", "id", "Resource id (the node is firm x resource).", required=True, references="resources"),
+                Column("contaminant", "id", "Contaminant id (COD, TDS ...).", required=True),
+                Column("outlet", "float", "Concentration of what the node sends on links, sells or disposes of (a treatment plant: what it regenerates to); blank = not known (its links cannot feed a node limited for this contaminant).", unit="contaminant unit", minimum=0),
+                Column("max_inlet", "float", "Highest concentration of the mix the node receives from links and the market; blank = no limit.", unit="contaminant unit", minimum=0),
+                Column("unit", "str", "Unit of the contaminant's concentrations (ppm, mg/L ...); one unit per contaminant in every row that gives one.", default=""),
+            ),
+        ),
+        Table(
+            "market_quality",
+            "Concentration of a contaminant in what is bought from the market (a contaminant without a row here is bought at 0).",
+            key=("resource", "contaminant"),
+            columns=(
+                Column("resource", "id", "Resource id.", required=True, references="resources"),
+                Column("contaminant", "id", "Contaminant id, as in quality.csv.", required=True),
+                Column("concentration", "float", "Concentration of the contaminant in the resource bought.", default=0.0, unit="contaminant unit", minimum=0),
+                Column("unit", "str", "Unit of the concentration; the contaminant's unit in quality.csv.", default=""),
+            ),
+        ),
+        Table(
             "profiles",
             "Numbers that change from a period on (with `periods` in scenario.yaml): each row is an override in force from its period until the key's next row.",
             key=("key", "period"),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from eipopt.model.errors import Problem, did_you_mean
 from eipopt.model.financing_checks import check_financing
 from eipopt.model.periods import check_profile_values, check_profiles
+from eipopt.model.quality import check_quality
 from eipopt.model.schema import KEY_SEPARATOR, TABLES
 from eipopt.model.units import UnitError, annual_amount, parse_unit
 
@@ -313,6 +314,7 @@ CHECKS: tuple[Callable, ...] = (
     check_links,
     check_annualised_capex,
     check_budget_use,
+    check_quality,
     check_profiles,
     check_financing,
 )

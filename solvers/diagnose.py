@@ -2,11 +2,15 @@
 
 The scenario is rebuilt *elastic*: every balance gets a shortage and a surplus
 slack, every budget an overrun, the CO2e cap an overrun, the symbiosis minimum
-a shortfall. First the balance slacks are minimised with the requirements
-relaxed: what is left is physically impossible whatever is funded. If the
-balances can all be met, they are held and the requirements' slacks are
-minimised (each relative to its limit): what is left names the budget, cap
-or minimum that cannot be met. Each non-zero slack becomes one finding.
+a shortfall, each water quality limit an excess load. First the balance
+slacks are minimised with the requirements and quality limits relaxed: what
+is left is physically impossible whatever is funded. If the balances can
+all be met, they are held and the quality excess is minimised (each relative
+to its limit): what is left names the node and contaminant whose limit no
+mix of purchases and links can meet. If those are met too, they are held and
+the requirements' slacks are minimised (each relative to its limit): what is
+left names the budget, cap or minimum that cannot be met. Each non-zero
+slack becomes one finding.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pandas as pd
 
 from eipopt.model import SolverOptions, build_model
 from eipopt.model.financing_data import financing_active
+from eipopt.model.quality import contaminant_units, inflow_links, inlet_mix
 from eipopt.solvers.highs import HighsRunner
 
 _TOLERANCE = 1e-6
@@ -34,17 +39,26 @@ class Diagnosis:
 
 
 def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None = None) -> Diagnosis:
-    """Find which balances, budgets or requirements cannot be met (``baseline``: with nothing new funded)."""
+    """Find which balances, water quality limits, budgets or requirements cannot be met (``baseline``: with nothing new funded)."""
     park = build_model(scenario, elastic=True)
     if baseline:
         park.fix_baseline()
     runner = HighsRunner(options)
     outcome = runner.solve(park, "elastic")
+    stage = "balances"
     if outcome.status.has_solution and outcome.objective_value <= _TOLERANCE:
         for var in [*park.model.shortage.values(), *park.model.surplus.values()]:
             var.fix(0)
-        outcome = runner.solve(park, "elastic_requirements")
-    columns = ["constraint", "firm", "resource", "budget", "amount", "unit", "explanation"]
+        quality = park.model.component("quality_excess")
+        if quality is not None:
+            stage = "quality"
+            outcome = runner.solve(park, "elastic_quality")
+        if quality is None or (outcome.status.has_solution and outcome.objective_value <= _TOLERANCE):
+            stage = "requirements"
+            for var in quality.values() if quality is not None else ():
+                var.fix(0)
+            outcome = runner.solve(park, "elastic_requirements")
+    columns = ["constraint", "firm", "resource", "budget", "amount", "unit", "explanation", "contaminant"]
     if not outcome.status.has_solution:
         row = {"constraint": "solver", "explanation": f"the diagnosis itself did not solve ({outcome.status.value})"}
         return Diagnosis(False, pd.DataFrame([row], columns=columns))
@@ -66,6 +80,9 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "balance", "firm": firm, "resource": resource, "amount": var.value, "unit": units[resource],
                          "explanation": f"{firm} has {var.value:,.6g} {units[resource]}/yr of {resource}{when(period)} that it can neither use, sell, dispose of nor send (give it a disposal_cost, a sell_price or a link)"})
+    if stage == "quality":  # the requirements' slacks were free in this stage: only the quality excess is a finding
+        rows = _quality_findings(park, scenario, when)
+        return Diagnosis(not rows, pd.DataFrame(rows, columns=columns))
     for budget, var in m.budget_overrun.items():
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "budget", "budget": budget, "amount": var.value, "unit": currency,
@@ -89,6 +106,30 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
                      "explanation": "the plan's balances, budgets and requirements can be met, but not financed: the sources' limits, shares and "
                                     "eligibility, the firms' equity limits or their debt-service rules (min_dscr) cannot all hold"})
     return Diagnosis(not rows, pd.DataFrame(rows, columns=columns))
+
+
+def _quality_findings(park, scenario, when) -> list[dict]:
+    """One finding per node, contaminant and period whose limit the least-excess mix still exceeds."""
+    m, d = park.model, park.data
+    excess = m.component("quality_excess")
+    if excess is None:
+        return []
+    units = contaminant_units(scenario)
+    inflow = inflow_links(d)
+    rows = []
+    for (firm, resource, contaminant, period), var in excess.items():
+        if (var.value or 0) <= _TOLERANCE:
+            continue
+        limit = d.params["max_inlet"][(firm, resource, contaminant, period)]
+        arriving, load = inlet_mix(m, d, (firm, resource), contaminant, period, inflow)
+        concentration = load / arriving if arriving > 0 and load is not None else float("nan")
+        unit = units.get(contaminant, "")
+        rows.append({"constraint": "water_quality", "firm": firm, "resource": resource, "contaminant": contaminant,
+                     "amount": concentration - limit, "unit": unit,
+                     "explanation": f"{firm}'s {resource} cannot be kept within max_inlet {limit:,.6g} {unit} of {contaminant}{when(period)}: "
+                                    f"the cleanest mix of purchases and links that meets its demand carries {concentration:,.6g} {unit} "
+                                    "(give it a cleaner source, a treatment plant, or a higher max_inlet)"})
+    return rows
 
 
 def _budget_scope(scenario, budget_id: str) -> str:

@@ -24,6 +24,7 @@ TESTED_FAMILIES = {
     "add_budgets": "test_budget_applies_to_measures",
     # time-coupled families are tested with the periods (module:test)
     "add_build_once": "tests.test_periods_model:test_an_item_is_built_once_and_operates_to_the_end",
+    "add_quality_mixing": "tests.test_quality_mixing:test_a_limit_that_binds",
 }
 
 

@@ -6,7 +6,17 @@ seeded generators; ``scenario.yaml`` and ``PROVENANCE.md`` are written by hand.
 
 from __future__ import annotations
 
-from . import amata, brvt_pilot, deep_c, geipp_a2f, geipp_recp, hiep_phuoc, hoa_khanh, tra_noc
+from . import (
+    amata,
+    brvt_pilot,
+    deep_c,
+    geipp_a2f,
+    geipp_recp,
+    hiep_phuoc,
+    hiep_phuoc_water,
+    hoa_khanh,
+    tra_noc,
+)
 
 #: scenario folder name -> function returning its :class:`~.common.Park`
 GENERATORS = {
@@ -18,4 +28,5 @@ GENERATORS = {
     "brvt_pilot": brvt_pilot.build,
     "geipp_recp": geipp_recp.build,
     "geipp_a2f": geipp_a2f.build,
+    "hiep_phuoc_water": hiep_phuoc_water.build,
 }

@@ -66,6 +66,7 @@ RESOURCES: dict[str, dict] = {
     "wastewater": dict(name="Wastewater to the central treatment plant", unit="m3", kind="water", disposal_cost=WASTEWATER_FEE),
     "treated_effluent": dict(name="Treated effluent (discharged)", unit="m3", kind="water", disposal_cost=0),
     "ro_reject": dict(name="Clean reject and rinse water", unit="m3", kind="water", disposal_cost=WASTEWATER_FEE),
+    "reclaimed_water": dict(name="Reclaimed water (ultrafiltration and reverse osmosis permeate)", unit="m3", kind="water"),
     "coal": dict(name="Coal (boilers)", unit="t", kind="energy", buy_price=3_200_000, buy_emission_factor=fuel_ef(94.6, NCV["coal"])),
     "lpg": dict(name="Liquefied petroleum gas", unit="t", kind="energy", buy_price=25_000_000, buy_emission_factor=fuel_ef(63.1, NCV["lpg"])),
     "fuel_oil": dict(name="Fuel oil (FO)", unit="t", kind="energy", buy_price=16_000_000, buy_emission_factor=fuel_ef(77.4, NCV["fuel_oil"])),

@@ -86,19 +86,14 @@ def build() -> Park:
               yield_=fuel_replaced(NCV["used_cooking_oil"], "fuel_oil"), capacity=300, mode="truck", equipment_capex=0.5e9, handling_cost=300_000)
     park.link("is_biogas_to_dyeing_boiler", "hp_paper", "hp_dyeing_1", "biogas", sink_resource="coal",
               yield_=fuel_replaced(BIOGAS_GJ_PER_NM3, "coal"), capacity=3_000_000, mode="gas_pipe", equipment_capex=4e9)
-    wastewater = park.link("is_dyeing_wastewater_to_paper_mill", "hp_dyeing_1", "hp_paper", "wastewater", sink_resource="water",
-                           yield_=0.9, capacity=1_000, capacity_unit="m3/d", mode="water_pipe", equipment_capex=6e9, handling_cost=2_500)
-    park.link_input(wastewater["id"], "electricity", 0.0004, at="source")  # polishing
+    add_dyeing_wastewater_to_paper_mill(park)
     park.link("is_ro_reject_to_dyeing", "hp_beverage", "hp_dyeing_1", "ro_reject", sink_resource="water", capacity=200,
               capacity_unit="m3/d", mode="water_pipe", equipment_capex=1e9, handling_cost=500)
     park.link("is_waste_heat_steam_to_noodles", "hp_steel_rolling", "hp_noodles", "steam", sink_resource="coal",
               yield_=fuel_replaced(STEAM_GJ_PER_T, "coal", fired=False), capacity=15_000, mode="steam_pipe", equipment_capex=10e9)
 
     # --- 7 UIS candidates, each with a workshop enterprise
-    city_water = park.link("uis_city_effluent_to_paper_mill", "city_stp", "hp_paper", "treated_effluent", sink_resource="water",
-                           yield_=0.9, capacity=3_000, capacity_unit="m3/d", mode="water_pipe", equipment_capex=12e9,
-                           handling_cost=2_500, kind="UIS")
-    park.link_input(city_water["id"], "electricity", 0.0004, at="source")
+    add_city_effluent_to_paper_mill(park)
     park.link("uis_ro_reject_to_city_green", "hp_beverage", "city_green", "ro_reject", sink_resource="water", capacity=200,
               capacity_unit="m3/d", mode="water_pipe", equipment_capex=1e9, handling_cost=500, kind="UIS")
     park.link("uis_seafood_sludge_to_city_compost", "hp_seafood_1", "city_compost", "wwtp_sludge", sink_resource="compost",
@@ -113,3 +108,18 @@ def build() -> Park:
     park.link("uis_boiler_ash_to_city_roads", "hp_dyeing_1", "city_public_works", "coal_ash", sink_resource="aggregate",
               capacity=1_400, mode="truck", equipment_capex=0.5e9, handling_cost=100_000, kind="UIS")
     return park
+
+
+def add_dyeing_wastewater_to_paper_mill(park: Park) -> None:
+    """The dyeing mill's wastewater, polished, as process water of the paper mill (also in ``hiep_phuoc_water``)."""
+    wastewater = park.link("is_dyeing_wastewater_to_paper_mill", "hp_dyeing_1", "hp_paper", "wastewater", sink_resource="water",
+                           yield_=0.9, capacity=1_000, capacity_unit="m3/d", mode="water_pipe", equipment_capex=6e9, handling_cost=2_500)
+    park.link_input(wastewater["id"], "electricity", 0.0004, at="source")  # polishing
+
+
+def add_city_effluent_to_paper_mill(park: Park) -> None:
+    """The city's treated effluent as process water of the paper mill (also in ``hiep_phuoc_water``)."""
+    city_water = park.link("uis_city_effluent_to_paper_mill", "city_stp", "hp_paper", "treated_effluent", sink_resource="water",
+                           yield_=0.9, capacity=3_000, capacity_unit="m3/d", mode="water_pipe", equipment_capex=12e9,
+                           handling_cost=2_500, kind="UIS")
+    park.link_input(city_water["id"], "electricity", 0.0004, at="source")
