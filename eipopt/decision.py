@@ -85,6 +85,11 @@ def _totals_wording(summary: dict) -> tuple[str, str, str, str]:
             f"{CO2_UNIT} over {years} years")
 
 
+def _lowered(name: str) -> str:
+    """'Annual CO2e' -> 'annual CO2e' (a sentence's first word as a table label)."""
+    return name[:1].lower() + name[1:]
+
+
 def _change(saving: float) -> str:
     return "falls" if saving >= 0 else "rises"
 
@@ -126,8 +131,8 @@ def headline(result: Result, scenario: Scenario) -> pd.DataFrame:
     currency = scenario.settings.currency
     cost_name, co2_name, per, co2_unit = _totals_wording(s)
     rows = [
-        (f"{cost_name.lower()} (annualised capex included)", f"{currency}/{per}" if per else currency, s["baseline_cost"], s["total_cost"]),
-        (co2_name.lower(), co2_unit, s["baseline_co2"], s["total_co2"]),
+        (f"{_lowered(cost_name)} (annualised capex included)", f"{currency}/{per}" if per else currency, s["baseline_cost"], s["total_cost"]),
+        (_lowered(co2_name), co2_unit, s["baseline_co2"], s["total_co2"]),
         ("new investment (capex)", currency, 0.0 if s["capex_total"] is not None else None, s["capex_total"]),
     ]
     frame = pd.DataFrame(rows, columns=["figure", "unit", "baseline", "plan"])

@@ -83,7 +83,7 @@ def test_cli_exits_2_on_bad_financing_and_warns_on_stderr(tmp_path):
     (folder / "financing.csv").write_text("id,kind\nwindow,grant\n", encoding="utf-8")
     warned = runner.invoke(main, ["validate", str(folder), "--set", "finance.min_dscr=1.2"])
     assert warned.exit_code == 0
-    assert "warning: " in warned.stderr
+    assert "Warning: " in warned.stderr
     assert "finance.min_dscr" in warned.stderr
 
 

@@ -84,7 +84,7 @@ def test_budget_period_must_be_a_start_year():
         ({"key": "links.L.capex", "period": 2030, "value": -5}, "row 2, column 'value': from period 2030: links.csv, row 2, column 'capex': must be >= 0, got -5"),
         ({"key": "links.L.lifetime_years", "period": 2030, "value": 0}, "row 2, column 'value': from period 2030: links.csv, row 2, column 'lifetime_years': must be > 0"),
         ({"key": "constraints.min_symbiosis_links", "period": 2030, "value": 1.5}, "row 2, column 'value': from period 2030: scenario.yaml, column 'constraints.min_symbiosis_links': '1.5' is not a whole number"),
-        ({"key": "hours_per_year", "period": 2030, "value": 9000}, "row 2, column 'value': from period 2030: scenario.yaml, column 'hours_per_year': must be in (0, 8784]"),
+        ({"key": "hours_per_year", "period": 2030, "value": 9000}, "row 2, column 'value': from period 2030: scenario.yaml, column 'hours_per_year': 9000 is out of range; allowed: (0, 8784]"),
         ({"key": "flows.A:waste.generation", "period": 2030, "value": -1}, "row 2, column 'value': from period 2030: flows.csv, row 2, column 'generation': must be >= 0"),
     ],
 )

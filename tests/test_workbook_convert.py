@@ -39,7 +39,7 @@ def test_numbers_are_numbers_and_the_readme_documents_every_column(khanh_phu_pat
     assert settings["discount_rate"] == 0.10  # scenario.yaml, typed
     assert settings["solver.time_limit"] == 60
     budget = list(book["budgets"].iter_rows(min_row=2, values_only=True))[0]
-    assert budget == ("investment", 400000000000, "all")
+    assert budget == ("investment", 400000000000, "all", None)  # no period: the whole horizon
     documented = {(row[0], row[1]): row[6] for row in book["README"].iter_rows(min_row=2, values_only=True)}
     # scenario.yaml: "limit: 400000000000   # 400 billion VND for new links and tiers"
     assert documented[("budgets", "budgets.investment.limit")] == "Comment in scenario.yaml: 400 billion VND for new links and tiers"
