@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from eipopt.analysis.finance import FinanceAnalysis
 from eipopt.analysis.plots import _figure
-from eipopt.report import money_scale
+from eipopt.readable import money_scale
 
 #: Most items drawn in the viability-gap figure (the largest gaps; the title says how many are left out).
 MAX_BARS = 25
@@ -24,7 +24,8 @@ def viability_gap_plot(gaps: pd.DataFrame, currency: str = "") -> Figure:
     """Horizontal bars: the least grant that makes each item financeable alone, largest first (``gaps`` of :func:`viability_gaps`)."""
     needing = gaps[gaps["viability_gap"] > 0].sort_values("viability_gap", ascending=False)
     shown = needing.head(MAX_BARS).iloc[::-1]
-    scale, unit = money_scale(float(shown["viability_gap"].max()) if len(shown) else 1.0, currency)
+    money = money_scale(float(shown["viability_gap"].max()) if len(shown) else 1.0, currency)
+    scale, unit = money.factor, money.unit()
     figure = _figure(9.0, max(3.0, 0.32 * len(shown) + 1.8))
     ax = figure.subplots()
     y = np.arange(len(shown))
@@ -45,7 +46,8 @@ def viability_gap_plot(gaps: pd.DataFrame, currency: str = "") -> Figure:
 def grant_response_plot(analysis: FinanceAnalysis, currency: str = "") -> Figure:
     """CO2e reduction and savings of the optimum against the grant money it uses, one point per grant pool level."""
     levels = analysis.response[analysis.response["status"].isin(["optimal", "feasible"])]
-    scale, unit = money_scale(float(max(levels["grant_pool"].max(), levels["cost_savings"].abs().max(), 1.0)), currency)
+    money = money_scale(float(max(levels["grant_pool"].max(), levels["cost_savings"].abs().max(), 1.0)), currency)
+    scale, unit = money.factor, money.unit()
     figure = _figure(10.0, 4.0)
     left, right = figure.subplots(1, 2)
     left.plot(levels["grant_total"] / scale, levels["co2_reduction"], marker="o", color="tab:purple")
