@@ -6,7 +6,17 @@ seeded generators; ``scenario.yaml`` and ``PROVENANCE.md`` are written by hand.
 
 from __future__ import annotations
 
-from . import amata, brvt_pilot, deep_c, geipp_recp, hiep_phuoc, hoa_khanh, tra_noc
+from . import (
+    amata,
+    brvt_pilot,
+    deep_c,
+    deep_c_2025_2030,
+    geipp_recp,
+    hiep_phuoc,
+    hoa_khanh,
+    khanh_phu_expansion,
+    tra_noc,
+)
 
 #: scenario folder name -> function returning its :class:`~.common.Park`
 GENERATORS = {
@@ -17,4 +27,6 @@ GENERATORS = {
     "tra_noc": tra_noc.build,
     "brvt_pilot": brvt_pilot.build,
     "geipp_recp": geipp_recp.build,
+    "khanh_phu_expansion": khanh_phu_expansion.build,
+    "deep_c_2025_2030": deep_c_2025_2030.build,
 }
