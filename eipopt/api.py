@@ -16,6 +16,7 @@ import pandas as pd
 from eipopt.model import Objective, ParkModel, Scenario, SolverOptions, build_model
 from eipopt.model.build import StructureChanged
 from eipopt.model.extract import Snapshot, snapshot
+from eipopt.model.periods import horizon
 from eipopt.result import Result
 from eipopt.solvers import HighsRunner, SolveOutcome, SolveStatus, diagnose
 
@@ -157,22 +158,27 @@ def compose_result(
     """The summary (every stable key) and the tables of one solve."""
     solved = optimum is not None
     has_baseline = base is not None
+    by_period = scenario.settings.periods is not None
     tables: dict[str, pd.DataFrame] = {}
     if solved:
+        period = ["period"] if by_period else []
         tables = {
             "measures": optimum.measures,
-            "links": _with_baseline(optimum.links, base.links if has_baseline else None, ["id"], ["flow"]),
+            "links": _with_baseline(optimum.links, base.links if has_baseline else None, [*period, "id"], ["flow"]),
             "tiers": optimum.tiers,
-            "flows": _with_baseline(optimum.flows, base.flows if has_baseline else None, ["firm", "resource"], ["demand", "generation", "link_in", "link_out", "link_use", "buy", "sell", "dispose"]),
+            "flows": _with_baseline(optimum.flows, base.flows if has_baseline else None, [*period, "firm", "resource"], ["demand", "generation", "link_in", "link_out", "link_use", "buy", "sell", "dispose"]),
             "budgets": optimum.budgets,
-            "breakdown": _with_baseline(optimum.breakdown, base.breakdown if has_baseline else None, ["quantity", "component"], ["value"]),
+            "breakdown": _with_baseline(optimum.breakdown, base.breakdown if has_baseline else None, [*period, "quantity", "component"], ["value"]),
         }
+        if by_period:
+            tables["periods"] = _with_baseline(optimum.periods, base.periods if has_baseline else None, ["period"], ["annual_cost", "annual_co2"])
     if findings is not None:
         tables["infeasibility"] = findings
     if baseline_findings is not None:
         tables["baseline_infeasibility"] = baseline_findings
 
-    measures, links, tiers = (optimum.measures, optimum.links, optimum.tiers) if solved else (None, None, None)
+    measures, tiers = (optimum.measures, optimum.tiers) if solved else (None, None)
+    links = _at_horizon_end(optimum.links) if solved else None
     capex_total = (
         float(measures.loc[measures["new"], "capex"].sum() + links.loc[links["new"], "capex"].sum() + tiers.loc[tiers["built"], "capex"].sum())
         if solved
@@ -183,12 +189,12 @@ def compose_result(
         "status": outcome.status.value,
         "objective": objective.value,
         "objective_value": outcome.objective_value,
-        "total_cost": optimum.annual_cost if solved else None,
-        "total_co2": optimum.annual_co2 if solved else None,
-        "baseline_cost": base.annual_cost if has_baseline else None,
-        "baseline_co2": base.annual_co2 if has_baseline else None,
-        "cost_savings": base.annual_cost - optimum.annual_cost if solved and has_baseline else None,
-        "co2_reduction": base.annual_co2 - optimum.annual_co2 if solved and has_baseline else None,
+        "total_cost": optimum.total_cost if solved else None,
+        "total_co2": optimum.total_co2 if solved else None,
+        "baseline_cost": base.total_cost if has_baseline else None,
+        "baseline_co2": base.total_co2 if has_baseline else None,
+        "cost_savings": base.total_cost - optimum.total_cost if solved and has_baseline else None,
+        "co2_reduction": base.total_co2 - optimum.total_co2 if solved and has_baseline else None,
         "capex_total": capex_total,
         "mip_gap": outcome.mip_gap,
         "solve_seconds": outcome.seconds + (base_outcome.seconds if base_outcome else 0.0),
@@ -205,11 +211,24 @@ def compose_result(
         "tiers_built": list(tiers.loc[tiers["built"], "item"]) if solved else [],
         "solver_message": outcome.message,
     }
+    if by_period:
+        periods = horizon(scenario.settings)
+        summary["horizon"] = {
+            "years": [p.start for p in periods],
+            "end": periods[-1].last_year,
+            "n_years": sum(p.n_years for p in periods),
+            "discount_rate": scenario.settings.discount_rate,
+        }
     if findings is not None:
         summary["infeasibility"] = list(findings["explanation"])
     if baseline_findings is not None:
         summary["baseline_infeasibility"] = list(baseline_findings["explanation"])
     return Result(summary, tables)
+
+
+def _at_horizon_end(links: pd.DataFrame) -> pd.DataFrame:
+    """The links table of the last period (the table itself without periods): what is built by the end."""
+    return links[links["period"] == links["period"].max()] if "period" in links.columns else links
 
 
 def _with_baseline(optimised: pd.DataFrame, baseline: pd.DataFrame | None, keys: list[str], columns: list[str]) -> pd.DataFrame:

@@ -40,7 +40,10 @@ class Result:
     ``tables``: ``measures``, ``links``, ``tiers``, ``flows`` (firm x resource,
     optimised and ``baseline_*`` columns), ``budgets``, ``breakdown`` (cost and
     CO2e by component, baseline and optimised) and, when the scenario is
-    infeasible, ``infeasibility`` (what cannot be met).
+    infeasible, ``infeasibility`` (what cannot be met). With ``periods`` the
+    totals are present values and cumulative tonnes over the horizon, the
+    summary adds ``horizon``, ``links``, ``flows`` and ``breakdown`` have one
+    row per period, and a ``periods`` table gives each period's totals.
     """
 
     summary: dict[str, Any]

@@ -18,7 +18,7 @@ import pyomo.environ as pyo
 
 from eipopt.model.accounting import add_accounting, add_co2_limit, add_objectives
 from eipopt.model.constraints import FAMILIES, decision
-from eipopt.model.data import ModelData, model_data, tier_item
+from eipopt.model.data import HORIZON_PARAMS, ModelData, model_data, tier_item, with_period
 from eipopt.model.settings import Objective
 
 _SET_DIMENSIONS = {
@@ -46,11 +46,18 @@ _SET_DIMENSIONS = {
     "limited_budgets": 1,
     "budget_draws": 2,
     "co2_limited": 1,
+    "co2_total_limited": 1,
     "symbiosis_required": 1,
     "forbidden_tiers": 2,
+    "periods": 1,
+    "budget_periods": 2,
+    "period_predecessor": 2,
+    "measure_annualised_capex_steps": 2,
+    "link_annualised_capex_steps": 2,
+    "tier_annualised_capex_steps": 3,
 }
 
-# parameter -> the set it is indexed by
+# parameter -> the set it is indexed by; all but HORIZON_PARAMS also by period (set x periods)
 _PARAM_INDEX = {
     "demand": "nodes",
     "generation": "nodes",
@@ -83,10 +90,22 @@ _PARAM_INDEX = {
     "budget_limit": "limited_budgets",
     "budget_draw": "budget_draws",
 }
+# parameters whose set already is (or ends with) the period
+_PERIOD_PARAM_INDEX = {
+    "max_co2": "co2_limited",
+    "max_co2_total": "co2_total_limited",
+    "min_symbiosis_links": "symbiosis_required",
+    "carbon_price": "periods",
+    "discount_weight": "periods",
+    "period_years": "periods",
+    "measure_annualised_capex_step": "measure_annualised_capex_steps",
+    "link_annualised_capex_step": "link_annualised_capex_steps",
+    "tier_annualised_capex_step": "tier_annualised_capex_steps",
+}
 
 
 #: Constraints on the plan that the baseline (today's park) is not held to.
-PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit")
+PLAN_REQUIREMENTS = ("min_symbiosis", "co2_limit", "co2_total_limit")
 
 
 class StructureChanged(ValueError):
@@ -121,7 +140,7 @@ class ParkModel:
     def fix_baseline(self) -> None:
         """Hold every new measure, link and tier at 0: the park as it operates today.
 
-        Requirements on the plan (``min_symbiosis_links``, ``max_co2``) are lifted:
+        Requirements on the plan (``min_symbiosis_links``, ``max_co2``, ``max_co2_total``) are lifted:
         they apply to what is to be funded, not to today's park. Decisions are
         held by their bounds, not fixed: Pyomo's persistent HiGHS interface
         regenerates every constraint of a variable that is fixed or unfixed,
@@ -148,11 +167,11 @@ class ParkModel:
         self._baseline_relaxed.clear()
 
     def cap_co2(self, value: float | None) -> None:
-        """Constrain annual CO2e to at most ``value`` (``None`` lifts the cap)."""
+        """Constrain CO2e over the horizon (annual without periods) to at most ``value`` (``None`` lifts the cap)."""
         _cap(self.model.co2_cap, self.model.co2_cap_value, value)
 
     def cap_cost(self, value: float | None) -> None:
-        """Constrain annual cost to at most ``value`` (``None`` lifts the cap)."""
+        """Constrain the present value of cost (annual cost without periods) to at most ``value`` (``None`` lifts the cap)."""
         _cap(self.model.cost_cap, self.model.cost_cap_value, value)
 
     # --- items ruled out or imposed for one solve ---------------------------
@@ -160,24 +179,24 @@ class ParkModel:
     def fixed_items(self, forbid: Iterable[str] = (), force: Iterable[str] = ()) -> Iterator[None]:
         """Within the block, hold each item in ``forbid`` at 0 and each in ``force`` at 1 (by bounds).
 
-        Forcing an item funds it with its capex paid (unlike ``existing``);
-        forbidding is ``allowed=false`` for one solve. Raises ``ValueError``
+        Forcing an item funds it with its capex paid (unlike ``existing``), from
+        the first period; forbidding is ``allowed=false`` for one solve, in every period. Raises ``ValueError``
         for an existing item forbidden, a ruled-out item forced, or an item in both.
         """
         held: list = []  # (var, lower, upper) to restore
         try:
             for items, value in ((forbid, 0), (force, 1)):
                 for item in dict.fromkeys(items):
-                    var = self.decision(item)
-                    if any(v is var for v, _, _ in held):
-                        raise ValueError(f"item '{item}' is both forbidden and forced")
-                    if var.fixed:
-                        if abs(var.value - value) > 0.5:
-                            state = "existing" if var.value > 0.5 else "ruled out (allowed=false)"
-                            raise ValueError(f"item '{item}' is {state}: it cannot be {'forced' if value else 'forbidden'}")
-                        continue
-                    held.append((var, var.lb, var.ub))
-                    var.setlb(value) if value else var.setub(value)
+                    for var in self.decisions(item):  # every period: ruled out throughout, or built from the first
+                        if any(v is var for v, _, _ in held):
+                            raise ValueError(f"item '{item}' is both forbidden and forced")
+                        if var.fixed:
+                            if abs(var.value - value) > 0.5:
+                                state = "existing" if var.value > 0.5 else "ruled out (allowed=false)"
+                                raise ValueError(f"item '{item}' is {state}: it cannot be {'forced' if value else 'forbidden'}")
+                            continue
+                        held.append((var, var.lb, var.ub))
+                        var.setlb(value) if value else var.setub(value)
             yield
         finally:
             for var, lower, upper in held:
@@ -196,13 +215,11 @@ class ParkModel:
             component = getattr(m, name)
             for key, value in values.items():
                 component[key] = value
-        for name, value in new.scalars.items():
-            getattr(m, name).set_value(value)
         self.data = new
 
-    def decision(self, item: str):
-        """The binary variable of a measure, link or tier item id."""
-        return decision(self.model, item)
+    def decisions(self, item: str) -> list:
+        """The binaries of a measure, link or tier item id, one per period ("built by then")."""
+        return [decision(self.model, item, p) for p in self.model.periods]
 
 
 def _cap(constraint, parameter, value: float | None) -> None:
@@ -230,7 +247,7 @@ def build_model(scenario, *, elastic: bool = False) -> ParkModel:
     for family in FAMILIES:
         takes_elastic = "elastic" in inspect.signature(family).parameters
         family(m, data, elastic) if takes_elastic else family(m, data)
-    add_accounting(m)
+    add_accounting(m, data)
     add_co2_limit(m, data, elastic)
     add_objectives(m)
     if elastic:
@@ -245,47 +262,67 @@ def add_sets(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def add_parameters(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Every number as a mutable parameter (so what-ifs re-parameterise)."""
+    """Every number as a mutable parameter (so what-ifs re-parameterise), by period where it can change."""
     for name, index in _PARAM_INDEX.items():
-        m.add_component(
-            name,
-            pyo.Param(getattr(m, index), initialize=d.params[name], mutable=True, within=pyo.Reals),
-        )
-    for name, value in d.scalars.items():
-        m.add_component(name, pyo.Param(initialize=value, mutable=True, within=pyo.Reals))
+        domain = getattr(m, index) if name in HORIZON_PARAMS else _by_period(m, d, index)
+        m.add_component(name, pyo.Param(domain, initialize=d.params[name], mutable=True, within=pyo.Reals))
+    for name, index in _PERIOD_PARAM_INDEX.items():
+        m.add_component(name, pyo.Param(getattr(m, index), initialize=d.params[name], mutable=True, within=pyo.Reals))
+
+
+def _by_period(m: pyo.ConcreteModel, d: ModelData, index: str) -> pyo.Set:
+    """The set ``index`` x periods, built once as a plain set of tuples.
+
+    Pyomo validates every parameter key against its index set; a plain set
+    answers by hashing, a virtual product set ``index * periods`` by
+    searching, several times slower on large parks.
+    """
+    name = f"{index}_by_period"
+    if m.component(name) is None:
+        base = d.sets[index]
+        if _SET_DIMENSIONS[index] > 1:
+            keys = [key + (p,) for p in d.sets["periods"] for key in base]
+        else:
+            keys = [(key, p) for p in d.sets["periods"] for key in base]
+        m.add_component(name, pyo.Set(initialize=keys, dimen=_SET_DIMENSIONS[index] + 1, ordered=True))
+    return m.component(name)
 
 
 def add_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Decisions: fund measures, build links and tiers (binary); flows and market quantities (>= 0).
+    """Decisions per period: measures funded, links and tiers built by then (binary); flows and market quantities (>= 0).
 
-    Existing measures and links are fixed to 1, ruled-out ones (allowed=false) to 0.
+    A decision binary is cumulative: 1 in every period from the one the item
+    is built in (:func:`~eipopt.model.constraints.add_build_once`). Existing
+    measures and links are fixed to 1 in every period, ruled-out ones
+    (allowed=false) to 0.
     """
-    m.fund_measure = pyo.Var(m.measures, domain=pyo.Binary, doc="fund RECP measure")
-    m.build_link = pyo.Var(m.links, domain=pyo.Binary, doc="build symbiosis link")
-    m.build_tier = pyo.Var(m.tiers, domain=pyo.Binary, doc="build capacity tier")
-    m.flow = pyo.Var(m.links, domain=pyo.NonNegativeReals, doc="annual flow sent, resource unit")
-    m.buy = pyo.Var(m.buy_nodes, domain=pyo.NonNegativeReals, doc="annual market purchase")
-    m.sell = pyo.Var(m.sell_nodes, domain=pyo.NonNegativeReals, doc="annual market sale")
-    m.dispose = pyo.Var(m.dispose_nodes, domain=pyo.NonNegativeReals, doc="annual disposal")
-    for k in d.sets["existing_measures"]:
-        m.fund_measure[k].fix(1)
-    for link in d.sets["existing_links"]:
-        m.build_link[link].fix(1)
-    for k in d.sets["forbidden_measures"]:
-        m.fund_measure[k].fix(0)
-    for link in d.sets["forbidden_links"]:
-        m.build_link[link].fix(0)
-    for tier in d.sets["forbidden_tiers"]:
-        m.build_tier[tier].fix(0)
+    m.fund_measure = pyo.Var(m.measures * m.periods, domain=pyo.Binary, doc="RECP measure funded by the period")
+    m.build_link = pyo.Var(m.links * m.periods, domain=pyo.Binary, doc="symbiosis link built by the period")
+    m.build_tier = pyo.Var(m.tiers * m.periods, domain=pyo.Binary, doc="capacity tier built by the period")
+    m.flow = pyo.Var(m.links * m.periods, domain=pyo.NonNegativeReals, doc="annual flow sent in the period, resource unit")
+    m.buy = pyo.Var(m.buy_nodes * m.periods, domain=pyo.NonNegativeReals, doc="annual market purchase")
+    m.sell = pyo.Var(m.sell_nodes * m.periods, domain=pyo.NonNegativeReals, doc="annual market sale")
+    m.dispose = pyo.Var(m.dispose_nodes * m.periods, domain=pyo.NonNegativeReals, doc="annual disposal")
+    for var, items, value in (
+        (m.fund_measure, d.sets["existing_measures"], 1),
+        (m.build_link, d.sets["existing_links"], 1),
+        (m.fund_measure, d.sets["forbidden_measures"], 0),
+        (m.build_link, d.sets["forbidden_links"], 0),
+        (m.build_tier, d.sets["forbidden_tiers"], 0),
+    ):
+        for item in items:
+            for p in d.sets["periods"]:
+                var[with_period(item, p)].fix(value)
 
 
 def add_elastic_variables(m: pyo.ConcreteModel) -> None:
     """Slacks that make any scenario feasible, for diagnosis."""
-    m.shortage = pyo.Var(m.nodes, domain=pyo.NonNegativeReals, doc="demand no source can meet")
-    m.surplus = pyo.Var(m.nodes, domain=pyo.NonNegativeReals, doc="generation nothing can absorb")
+    m.shortage = pyo.Var(m.nodes * m.periods, domain=pyo.NonNegativeReals, doc="demand no source can meet")
+    m.surplus = pyo.Var(m.nodes * m.periods, domain=pyo.NonNegativeReals, doc="generation nothing can absorb")
     m.budget_overrun = pyo.Var(m.limited_budgets, domain=pyo.NonNegativeReals)
-    m.symbiosis_shortfall = pyo.Var(domain=pyo.NonNegativeReals)
-    m.co2_overrun = pyo.Var(domain=pyo.NonNegativeReals, doc="CO2e above constraints.max_co2")
+    m.symbiosis_shortfall = pyo.Var(m.symbiosis_required, domain=pyo.NonNegativeReals, doc="IS links missing in the period")
+    m.co2_overrun = pyo.Var(m.co2_limited, domain=pyo.NonNegativeReals, doc="annual CO2e above constraints.max_co2 in the period")
+    m.co2_total_overrun = pyo.Var(m.co2_total_limited, domain=pyo.NonNegativeReals, doc="CO2e above constraints.max_co2_total")
 
 
 def add_elastic_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -297,13 +334,14 @@ def add_elastic_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     symbiosis shortfall in links.
     """
     m.objective_elastic = pyo.Objective(
-        expr=sum(m.shortage[n] + m.surplus[n] for n in m.nodes), sense=pyo.minimize
+        expr=sum(m.shortage[key] + m.surplus[key] for key in m.shortage), sense=pyo.minimize
     )
-    limits = d.params["budget_limit"]
+    limits, caps, total_caps = d.params["budget_limit"], d.params["max_co2"], d.params["max_co2_total"]
     m.objective_elastic_requirements = pyo.Objective(
         expr=sum(m.budget_overrun[b] / max(1.0, abs(limits[b])) for b in m.limited_budgets)
-        + m.co2_overrun / max(1.0, abs(d.scalars["max_co2"]))
-        + m.symbiosis_shortfall,
+        + sum(m.co2_overrun[p] / max(1.0, abs(caps[p])) for p in m.co2_limited)
+        + sum(m.co2_total_overrun[h] / max(1.0, abs(total_caps[h])) for h in m.co2_total_limited)
+        + sum(m.symbiosis_shortfall[p] for p in m.symbiosis_required),
         sense=pyo.minimize,
     )
     for name in ("objective_cost", "objective_co2", "objective_weighted", "objective_elastic_requirements"):

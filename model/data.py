@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from eipopt.model.periods import period_scenarios
 from eipopt.model.schema import KEY_SEPARATOR
 from eipopt.model.settings import AppliesTo
 from eipopt.model.units import annual_amount
@@ -42,21 +43,101 @@ class ModelData:
     """Sets (the structure) and parameters (the numbers) of one model instance.
 
     ``sets`` maps a set name to an ordered list of index tuples or ids;
-    ``params`` maps a parameter name to {index: value}; ``scalars`` holds
-    unindexed parameters.
+    ``params`` maps a parameter name to {index: value}, the index ending with
+    the period for every parameter that can change over time.
     """
 
     sets: dict[str, list]
     params: dict[str, dict]
-    scalars: dict[str, float]
 
 
 def _nan_to_none(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
+#: Index of the components that hold over the whole horizon (the cumulative CO2e cap).
+HORIZON = "horizon"
+
+#: Parameters with one value over the horizon (all others take the value in force in each period).
+HORIZON_PARAMS = frozenset({"budget_limit"})
+
+#: Annualised capex parameters and the decision sets they belong to (see :func:`_capex_steps`).
+ANNUALISED_CAPEX = {"measure_annualised_capex": "measures", "link_annualised_capex": "links", "tier_annualised_capex": "tiers"}
+
+
 def model_data(scenario) -> ModelData:
-    """Derive the model's sets and parameters from a validated scenario."""
+    """Derive the model's sets and parameters from a validated scenario, for every period.
+
+    Sets are those of the base scenario plus the periods; every parameter but
+    those of :data:`HORIZON_PARAMS` gets the period as its last index and the
+    value in force in that period (profiles). A scenario without ``periods`` is
+    one period (:data:`~eipopt.model.periods.SINGLE_PERIOD`).
+    """
+    periods = period_scenarios(scenario)
+    in_force: dict[int, tuple] = {}
+    for _, period_scenario in periods:
+        if id(period_scenario) not in in_force:
+            in_force[id(period_scenario)] = _values_in_force(period_scenario)
+    sets, _, _ = in_force[id(periods[0][1])]
+    for sets_p, _, _ in in_force.values():
+        changed = [name for name in sets if sets_p[name] != sets[name]]
+        if changed:  # validation keeps structure fixed (profiles change only numbers); a guard
+            raise ValueError(f"profiles change the model's structure: {', '.join(changed)}")
+    starts = [period.start for period, _ in periods]
+    sets = dict(sets)
+    sets["periods"] = starts
+    sets["period_predecessor"] = list(zip(starts[1:], starts[:-1], strict=True))
+    params: dict[str, dict] = {}
+    for name in in_force[id(periods[0][1])][1]:
+        if name in HORIZON_PARAMS:
+            params[name] = in_force[id(periods[0][1])][1][name]
+            continue
+        by_period = [(period.start, in_force[id(period_scenario)][1][name]) for period, period_scenario in periods]
+        if by_period[0][1] and isinstance(next(iter(by_period[0][1])), tuple):
+            params[name] = {key + (p,): value for p, values in by_period for key, value in values.items()}
+        else:
+            params[name] = {(key, p): value for p, values in by_period for key, value in values.items()}
+    settings_in_force = {period.start: in_force[id(s)][2] for period, s in periods}
+    sets["co2_limited"] = [p for p in starts if settings_in_force[p]["max_co2"] is not None]
+    sets["symbiosis_required"] = [p for p in starts if settings_in_force[p]["min_symbiosis_links"] > 0]
+    params["max_co2"] = {p: float(settings_in_force[p]["max_co2"]) for p in sets["co2_limited"]}
+    total_cap = scenario.settings.constraints.max_co2_total
+    sets["co2_total_limited"] = [] if total_cap is None else [HORIZON]
+    params["max_co2_total"] = {} if total_cap is None else {HORIZON: float(total_cap)}
+    params["min_symbiosis_links"] = {p: settings_in_force[p]["min_symbiosis_links"] for p in sets["symbiosis_required"]}
+    params["carbon_price"] = {p: settings_in_force[p]["carbon_price"] for p in starts}
+    params["discount_weight"] = {period.start: period.discount_weight for period, _ in periods}
+    params["period_years"] = {period.start: float(period.n_years) for period, _ in periods}
+    for annualised, decisions in ANNUALISED_CAPEX.items():
+        steps = _capex_steps(params[annualised], sets[decisions], sets["period_predecessor"])
+        sets[f"{annualised}_steps"] = list(steps)
+        params[f"{annualised}_step"] = steps
+    return ModelData(sets, params)
+
+
+def with_period(key, period: int) -> tuple:
+    """A parameter or variable index with the period appended (``'L'`` -> ``('L', 2030)``)."""
+    return key + (period,) if isinstance(key, tuple) else (key, period)
+
+
+def _capex_steps(annualised: dict, items: list, predecessors: list[tuple[int, int]]) -> dict[tuple, float]:
+    """{(item..., q): A[i, next(q)] - A[i, q]} where an item's annual capex payment changes after period q.
+
+    The payment in period p of an item built once is sum_{q <= p} A_iq b_iq
+    with b_iq = x_iq - x_i,q-1; by parts it is A_ip x_ip - sum_{q < p} (A_i,q+1 - A_iq) x_iq,
+    so only these steps add terms (none when capex and lifetime do not change).
+    """
+    steps = {}
+    for item in items:
+        for period, previous in predecessors:
+            step = annualised[with_period(item, period)] - annualised[with_period(item, previous)]
+            if step != 0:
+                steps[with_period(item, previous)] = step
+    return steps
+
+
+def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[str, float | None]]:
+    """Sets, parameters and settings of one scenario's numbers, without the period index."""
     settings = scenario.settings
     resources = scenario.resources.set_index("id").to_dict("index")
     measures = scenario.measures
@@ -181,20 +262,18 @@ def model_data(scenario) -> ModelData:
     # --- budgets: what each new item draws from each budget
     sets["budgets"] = [b.id for b in settings.budgets]
     sets["limited_budgets"] = [b.id for b in settings.budgets if b.limit is not None]
+    sets["budget_periods"] = [(b.id, b.period) for b in settings.budgets if b.period is not None]
     params["budget_limit"] = {b.id: b.limit for b in settings.budgets if b.limit is not None}
     draws = _budget_draws(scenario, params)
     sets["budget_draws"] = list(draws)
     params["budget_draw"] = draws
 
-    max_co2 = settings.constraints.max_co2
-    sets["co2_limited"] = [] if max_co2 is None else ["park"]
-    sets["symbiosis_required"] = ["park"] if settings.constraints.min_symbiosis_links > 0 else []
-    scalars = {
-        "max_co2": 0.0 if max_co2 is None else float(max_co2),
+    values = {
+        "max_co2": settings.constraints.max_co2,
         "min_symbiosis_links": float(settings.constraints.min_symbiosis_links),
         "carbon_price": float(settings.carbon_price),
     }
-    return ModelData(sets, params, scalars)
+    return sets, params, values
 
 
 def _tier_predecessors(tiers: list[tuple[str, str]]) -> list[tuple[str, str, str]]:

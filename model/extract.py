@@ -3,6 +3,12 @@
 Reports, the CLI and tests consume these tables, never the Pyomo model.
 Values are read generically from the variables and the accounting
 expressions; binaries are rounded (HiGHS returns them within its tolerance).
+
+With ``periods`` the tables that vary over time (links, flows, breakdown)
+have one row per period (a ``period`` column, its start year), items carry
+their ``build_period`` and a ``periods`` table gives each period's totals.
+Without ``periods`` the tables are those of one representative year, with no
+period columns.
 """
 
 from __future__ import annotations
@@ -15,20 +21,22 @@ import pyomo.environ as pyo
 from eipopt.model.accounting import CO2_COMPONENTS, COST_COMPONENTS
 from eipopt.model.constraints import decision
 from eipopt.model.data import tier_item
+from eipopt.model.periods import horizon
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One solution of the model: totals and tables."""
+    """One solution of the model: totals over the horizon (annual amounts without periods) and tables."""
 
-    annual_cost: float
-    annual_co2: float
+    total_cost: float
+    total_co2: float
     measures: pd.DataFrame
     links: pd.DataFrame
     tiers: pd.DataFrame
     flows: pd.DataFrame
     budgets: pd.DataFrame
     breakdown: pd.DataFrame
+    periods: pd.DataFrame | None  # None without ``periods``
 
 
 def _val(component) -> float:
@@ -44,129 +52,223 @@ def _values(var) -> dict:
     return {k: (0.0 if v.value is None else float(v.value)) for k, v in var.items()}
 
 
+class _Timing:
+    """When each item is built: the first period its cumulative binary is 1 (None: never)."""
+
+    def __init__(self, m, d):
+        self.periods = d.sets["periods"]
+        self.first = self.periods[0]
+        self._m = m
+        self._cache: dict[str, int | None] = {}
+
+    def build_period(self, item: str) -> int | None:
+        if item not in self._cache:
+            self._cache[item] = next((p for p in self.periods if _binary(decision(self._m, item, p))), None)
+        return self._cache[item]
+
+    def reference(self, item: str) -> int:
+        """The period whose capex, lifetime and draws apply to the item: its build period, else the first."""
+        built = self.build_period(item)
+        return self.first if built is None else built
+
+
 def snapshot(park, scenario) -> Snapshot:
     """Tables of the current variable values of ``park`` (a solved ParkModel)."""
     m, d = park.model, park.data
-    measures = _measure_table(m, d, scenario)
-    tiers = _tier_table(m, d)
-    links = _link_table(m, d, scenario, tiers)
-    flows = _flow_table(m, d, scenario)
-    budgets = _budget_table(m, d, scenario)
-    cost = {c: _val(getattr(m, f"cost_{c}")) for c in COST_COMPONENTS}
-    co2 = {c: _val(getattr(m, f"co2_{c}")) for c in CO2_COMPONENTS}
-    breakdown = pd.DataFrame(
-        [("cost", c, v) for c, v in cost.items()] + [("co2", c, v) for c, v in co2.items()],
-        columns=["quantity", "component", "value"],
-    )
-    # annual_cost / annual_co2 are these sums (accounting.py); summing avoids a second walk of each expression
-    return Snapshot(sum(cost.values()), sum(co2.values()), measures, links, tiers, flows, budgets, breakdown)
+    with_periods = scenario.settings.periods is not None
+    timing = _Timing(m, d)
+    last = d.sets["periods"][-1]
+    measures = _measure_table(m, d, scenario, timing, with_periods)
+    tiers = _tier_table(d, timing, with_periods)
+    links = _by_period(d, with_periods, lambda p: _link_table(m, d, scenario, tiers, timing, p, with_periods))
+    flows = _by_period(d, with_periods, lambda p: _flow_table(m, d, scenario, p))
+    budgets = _budget_table(m, d, scenario, timing, with_periods)
+    cost = {(c, p): _val(getattr(m, f"cost_{c}")[p]) for c in COST_COMPONENTS for p in d.sets["periods"]}
+    co2 = {(c, p): _val(getattr(m, f"co2_{c}")[p]) for c in CO2_COMPONENTS for p in d.sets["periods"]}
+    rows = [("cost", c, p, v) for (c, p), v in cost.items()] + [("co2", c, p, v) for (c, p), v in co2.items()]
+    breakdown = pd.DataFrame(rows, columns=["quantity", "component", "period", "value"])
+    breakdown = breakdown.sort_values(["period"], kind="stable").reset_index(drop=True)
+    if not with_periods:
+        breakdown = breakdown.drop(columns="period")
+    annual_cost = {p: sum(cost[(c, p)] for c in COST_COMPONENTS) for p in d.sets["periods"]}
+    annual_co2 = {p: sum(co2[(c, p)] for c in CO2_COMPONENTS) for p in d.sets["periods"]}
+    # the horizon totals are these sums (accounting.py); summing avoids a second walk of each expression
+    total_cost = sum(d.params["discount_weight"][p] * annual_cost[p] for p in d.sets["periods"])
+    total_co2 = sum(d.params["period_years"][p] * annual_co2[p] for p in d.sets["periods"])
+    periods = _period_table(scenario, annual_cost, annual_co2, cost, measures, links[links["period"] == last] if with_periods else links, tiers) if with_periods else None
+    return Snapshot(total_cost, total_co2, measures, links, tiers, flows, budgets, breakdown, periods)
 
 
-def _measure_table(m, d, scenario) -> pd.DataFrame:
+def _by_period(d, with_periods: bool, table_of) -> pd.DataFrame:
+    """One table per period, stacked with a ``period`` column (the single table without periods)."""
+    if not with_periods:
+        return table_of(d.sets["periods"][0])
+    frames = [table_of(p).assign(period=p) for p in d.sets["periods"]]
+    out = pd.concat(frames, ignore_index=True)
+    return out[["period", *[c for c in out.columns if c != "period"]]]
+
+
+def _build_period_column(table: pd.DataFrame, ids, timing: _Timing, after: str) -> None:
+    """Insert ``build_period`` (start year; NaN when not built) after column ``after``."""
+    values = [timing.build_period(i) for i in ids]
+    table.insert(table.columns.get_loc(after) + 1, "build_period", pd.array(values, dtype="Int64"))
+
+
+def _measure_table(m, d, scenario, timing: _Timing, with_periods: bool) -> pd.DataFrame:
     table = scenario.measures[["id", "firm", "name", "category", "group", "existing", "capex", "opex_change", "direct_co2_change"]].copy()
-    table["funded"] = [_binary(m.fund_measure[k]) for k in table["id"]]
+    last = d.sets["periods"][-1]
+    table["funded"] = [_binary(m.fund_measure[k, last]) for k in table["id"]]
     table["new"] = table["funded"] & ~table["existing"].astype(bool)
-    table["annualised_capex"] = [d.params["measure_annualised_capex"][k] for k in table["id"]]
+    reference = [timing.reference(k) for k in table["id"]]
+    table["capex"] = [d.params["measure_capex"][(k, p)] for k, p in zip(table["id"], reference, strict=True)]
+    table["annualised_capex"] = [d.params["measure_annualised_capex"][(k, p)] for k, p in zip(table["id"], reference, strict=True)]
     table["annual_cost"] = table["annualised_capex"] + table["opex_change"]
+    if with_periods:
+        _build_period_column(table, table["id"], timing, "new")
     return table.reset_index(drop=True)
 
 
-def _tier_table(m, d) -> pd.DataFrame:
-    rows = [
-        {
+def _tier_table(d, timing: _Timing, with_periods: bool) -> pd.DataFrame:
+    rows = []
+    for link, tier in d.sets["tiers"]:
+        item = tier_item(link, tier)
+        key = (link, tier, timing.reference(item))
+        rows.append({
             "link": link,
             "tier": tier,
-            "item": tier_item(link, tier),
-            "built": _binary(m.build_tier[link, tier]),
-            "capacity_added": d.params["tier_capacity"][(link, tier)],
-            "capex": d.params["tier_capex"][(link, tier)],
-            "annualised_capex": d.params["tier_annualised_capex"][(link, tier)],
-            "fixed_opex": d.params["tier_fixed_opex"][(link, tier)],
-        }
-        for link, tier in d.sets["tiers"]
-    ]
+            "item": item,
+            "built": timing.build_period(item) is not None,
+            "capacity_added": d.params["tier_capacity"][key],
+            "capex": d.params["tier_capex"][key],
+            "annualised_capex": d.params["tier_annualised_capex"][key],
+            "fixed_opex": d.params["tier_fixed_opex"][key],
+        })
     columns = ["link", "tier", "item", "built", "capacity_added", "capex", "annualised_capex", "fixed_opex"]
-    return pd.DataFrame(rows, columns=columns).astype({"built": bool})
+    table = pd.DataFrame(rows, columns=columns).astype({"built": bool})
+    if with_periods:
+        _build_period_column(table, table["item"], timing, "built")
+    return table
 
 
-def _link_table(m, d, scenario, tiers: pd.DataFrame) -> pd.DataFrame:
+def _link_table(m, d, scenario, tiers: pd.DataFrame, timing: _Timing, p, with_periods: bool) -> pd.DataFrame:
+    """Links in period p: built by then, capacity, flow and costs in force in p."""
     table = scenario.links[["id", "source", "sink", "resource", "sink_resource", "kind", "existing", "capex"]].copy()
     table["sink_resource"] = table["sink_resource"].where(table["sink_resource"] != "", table["resource"])
-    flow = _values(m.flow)
-    table["built"] = [_binary(m.build_link[link]) for link in table["id"]]
+    table["capex"] = [d.params["link_capex"][(link, timing.reference(link))] for link in table["id"]]
+    flow = {link: (m.flow[link, p].value or 0.0) for link in table["id"]}
+    table["built"] = [_binary(m.build_link[link, p]) for link in table["id"]]
     table["new"] = table["built"] & ~table["existing"].astype(bool)
-    built_tiers = tiers[tiers["built"]]
-    per_link = built_tiers.groupby("link", sort=False).agg(
-        tiers=("tier", ";".join),
-        capacity_added=("capacity_added", "sum"),
-        annualised_capex=("annualised_capex", "sum"),
-        fixed_opex=("fixed_opex", "sum"),
-    ).to_dict("index")
-    no_tiers = {"tiers": "", "capacity_added": 0.0, "annualised_capex": 0.0, "fixed_opex": 0.0}
+    if with_periods:
+        _build_period_column(table, table["id"], timing, "new")
+    built_tiers = [(link, tier) for link, tier in zip(tiers["link"], tiers["tier"], strict=True) if _binary(m.build_tier[link, tier, p])]
+    tier_values = {
+        (link, tier): {
+            "capacity_added": d.params["tier_capacity"][(link, tier, p)],
+            # a tier pays the annual capex in force when it was built
+            "annualised_capex": d.params["tier_annualised_capex"][(link, tier, timing.reference(tier_item(link, tier)))],
+            "fixed_opex": d.params["tier_fixed_opex"][(link, tier, p)],
+        }
+        for link, tier in built_tiers
+    }
+    per_link: dict[str, dict] = {}
+    for (link, tier), values in tier_values.items():
+        entry = per_link.setdefault(link, {"tiers": [], "capacity_added": 0.0, "annualised_capex": 0.0, "fixed_opex": 0.0})
+        entry["tiers"].append(tier)
+        for column in ("capacity_added", "annualised_capex", "fixed_opex"):
+            entry[column] += values[column]
+    no_tiers = {"tiers": [], "capacity_added": 0.0, "annualised_capex": 0.0, "fixed_opex": 0.0}
     added = [per_link.get(link, no_tiers) for link in table["id"]]
 
-    def own_plus_tiers(param: str, tier_column: str) -> list[float]:
+    def own_plus_tiers(param: str, tier_column: str, own_period=None) -> list[float]:
         """The link's own amount where it is built, plus its built tiers' amounts."""
         return [
-            (d.params[param][link] if built else 0.0) + tier[tier_column]
+            (d.params[param][(link, own_period(link) if own_period else p)] if built else 0.0) + tier[tier_column]
             for link, built, tier in zip(table["id"], table["built"], added, strict=True)
         ]
 
-    table["tiers_built"] = [tier["tiers"] for tier in added]
-    table["capacity"] = [d.params["capacity"][link] for link in table["id"]]
+    table["tiers_built"] = [";".join(tier["tiers"]) for tier in added]
+    table["capacity"] = [d.params["capacity"][(link, p)] for link in table["id"]]
     table["capacity_built"] = own_plus_tiers("capacity", "capacity_added")
     table["flow"] = [flow[link] for link in table["id"]]
-    table["delivered"] = table["flow"] * [d.params["link_yield"][link] for link in table["id"]]
+    table["delivered"] = table["flow"] * [d.params["link_yield"][(link, p)] for link in table["id"]]
     built_capacity = table["capacity_built"].where(table["capacity_built"] > 0)
     table["utilisation"] = (table["flow"] / built_capacity).fillna(0.0)
-    table["annualised_capex"] = own_plus_tiers("link_annualised_capex", "annualised_capex")
+    table["annualised_capex"] = own_plus_tiers("link_annualised_capex", "annualised_capex", timing.reference)
     table["fixed_opex"] = own_plus_tiers("link_fixed_opex", "fixed_opex")
-    table["variable_cost"] = table["flow"] * [d.params["variable_cost"][link] for link in table["id"]]
-    table["variable_co2"] = table["flow"] * [d.params["variable_co2"][link] for link in table["id"]]
+    table["variable_cost"] = table["flow"] * [d.params["variable_cost"][(link, p)] for link in table["id"]]
+    table["variable_co2"] = table["flow"] * [d.params["variable_co2"][(link, p)] for link in table["id"]]
     return table.reset_index(drop=True)
 
 
-def _flow_table(m, d, scenario) -> pd.DataFrame:
-    """Firm x resource: demand and generation after funded measures, link and market flows."""
+def _flow_table(m, d, scenario, p) -> pd.DataFrame:
+    """Firm x resource in period p: demand and generation after funded measures, link and market flows."""
     nodes = d.sets["nodes"]
     frame = pd.DataFrame(nodes, columns=["firm", "resource"])
     units = scenario.resources.set_index("id")["unit"]
     frame["unit"] = frame["resource"].map(units)
-    funded = {k: _binary(v) for k, v in m.fund_measure.items()}
-    demand = dict(d.params["demand"])
-    generation = dict(d.params["generation"])
+    demand = {n: d.params["demand"][(*n, p)] for n in nodes}
+    generation = {n: d.params["generation"][(*n, p)] for n in nodes}
     for (measure, resource), node in zip(d.sets["effects"], d.sets["effect_node"], strict=True):
-        if funded[measure]:
-            demand[node] += d.params["demand_change"][(measure, resource)]
-            generation[node] += d.params["generation_change"][(measure, resource)]
-    flow = _values(m.flow)
+        if _binary(m.fund_measure[measure, p]):
+            demand[node] += d.params["demand_change"][(measure, resource, p)]
+            generation[node] += d.params["generation_change"][(measure, resource, p)]
     link_in = dict.fromkeys(nodes, 0.0)
     link_out = dict.fromkeys(nodes, 0.0)
     for link, source, resource, sink, sink_resource in d.sets["link_endpoints"]:
-        link_out[(source, resource)] += flow[link]
-        link_in[(sink, sink_resource)] += flow[link] * d.params["link_yield"][link]
+        sent = m.flow[link, p].value or 0.0
+        link_out[(source, resource)] += sent
+        link_in[(sink, sink_resource)] += sent * d.params["link_yield"][(link, p)]
     link_use = dict.fromkeys(nodes, 0.0)
-    for key, node in zip(d.sets["link_inputs"], d.sets["link_input_node"], strict=True):
-        link_use[node] += flow[key[0]] * d.params["link_input_rate"][key]
-    market = {name: _values(getattr(m, name)) for name in ("buy", "sell", "dispose")}
+    for (link, resource), node in zip(d.sets["link_inputs"], d.sets["link_input_node"], strict=True):
+        link_use[node] += (m.flow[link, p].value or 0.0) * d.params["link_input_rate"][(link, resource, p)]
     frame["demand"] = [demand[n] for n in nodes]
     frame["generation"] = [generation[n] for n in nodes]
     frame["link_in"] = [link_in[n] for n in nodes]
     frame["link_out"] = [link_out[n] for n in nodes]
     frame["link_use"] = [link_use[n] for n in nodes]
-    for name, values in market.items():
-        frame[name] = [values.get(n, 0.0) for n in nodes]
+    for name in ("buy", "sell", "dispose"):
+        var = getattr(m, name)
+        frame[name] = [(var[(*n, p)].value or 0.0) if (*n, p) in var else 0.0 for n in nodes]
     return frame
 
 
-def _budget_table(m, d, scenario) -> pd.DataFrame:
+def _budget_table(m, d, scenario, timing: _Timing, with_periods: bool) -> pd.DataFrame:
+    """What each budget's items draw in their build period (a budget with ``period``: only items built then)."""
     used = dict.fromkeys(d.sets["budgets"], 0.0)
     for budget, item in d.sets["budget_draws"]:
-        if _binary(decision(m, item)):
-            used[budget] += d.params["budget_draw"][(budget, item)]
+        built = timing.build_period(item)
+        if built is not None and scenario.settings.budget(budget).period in (None, built):
+            used[budget] += d.params["budget_draw"][(budget, item, built)]
     rows = [
-        {"id": b.id, "applies_to": b.applies_to.value, "limit": b.limit, "used": used[b.id]}
+        {"id": b.id, "applies_to": b.applies_to.value, "limit": b.limit, "used": used[b.id], "period": b.period}
         for b in scenario.settings.budgets
     ]
-    return pd.DataFrame(rows, columns=["id", "applies_to", "limit", "used"]).astype({"limit": float})
+    columns = ["id", "applies_to", "limit", "used"] + (["period"] if with_periods else [])
+    table = pd.DataFrame(rows, columns=columns).astype({"limit": float})
+    return table.astype({"period": "Int64"}) if with_periods else table
+
+
+def _period_table(scenario, annual_cost, annual_co2, cost, measures, links, tiers) -> pd.DataFrame:
+    """Each period: its years, discount weight, annual cost and CO2e, capex of what is built in it."""
+    built = pd.concat([
+        measures.loc[measures["new"], ["id", "build_period", "capex"]],
+        links.loc[links["new"], ["id", "build_period", "capex"]],
+        tiers.loc[tiers["built"], ["item", "build_period", "capex"]].rename(columns={"item": "id"}),
+    ])
+    rows = []
+    for period in horizon(scenario.settings):
+        in_period = built[built["build_period"] == period.start]
+        rows.append({
+            "period": period.start,
+            "first_year": period.first_year,
+            "last_year": period.last_year,
+            "years": period.n_years,
+            "discount_weight": period.discount_weight,
+            "annual_cost": annual_cost[period.start],
+            "annual_co2": annual_co2[period.start],
+            "capex": float(in_period["capex"].sum()),
+            "annualised_capex_paid": cost[("capex", period.start)],
+            "built": ";".join(in_period["id"]),
+        })
+    return pd.DataFrame(rows)
 

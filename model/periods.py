@@ -28,6 +28,7 @@ _NOT_PROFILED = {
     "discount_rate": "the horizon is discounted at one rate",
     "budgets": "give a budget per period with 'period: YEAR' in scenario.yaml instead",
     "solver": "solver options are not part of the plan",
+    "constraints.max_co2_total": "it caps the whole horizon (use constraints.max_co2 for a cap per period)",
 }
 
 
@@ -160,8 +161,9 @@ def _key_problem(key: str, row_ids, cell) -> str | None:
         return None
     if key in PROFILE_SETTINGS:
         return None
-    if head in _NOT_PROFILED:
-        return f"'{key}' cannot change over time: {_NOT_PROFILED[head]}"
+    reason = _NOT_PROFILED.get(key) or _NOT_PROFILED.get(head)
+    if reason:
+        return f"'{key}' cannot change over time: {reason}"
     return f"not a numeric override key; expected TABLE.ID.COLUMN or one of {list(PROFILE_SETTINGS)}"
 
 

@@ -55,6 +55,7 @@ class Constraints:
 
     min_symbiosis_links: int = 0  # Decree 35/2022: at least one IS in an EIP
     max_co2: float | None = None  # park CO2e cap, tCO2e/yr (None: no cap); epsilon of trade-off curves
+    max_co2_total: float | None = None  # cap on CO2e over the horizon, tCO2e (annual without periods); epsilon of trade-off curves over periods
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,11 @@ _SCALARS: dict[str, type] = {
     "carbon_price": float,
 }
 _SECTIONS: dict[str, dict[str, type]] = {
-    "constraints": {"min_symbiosis_links": int, "max_co2": float},
+    "constraints": {"min_symbiosis_links": int, "max_co2": float, "max_co2_total": float},
     "solver": {"time_limit": float, "mip_gap": float, "threads": int},
 }
 #: A park's CO2e can be net negative (credits for what it sells), so can its cap.
-_MAY_BE_NEGATIVE = {"constraints.max_co2"}
+_MAY_BE_NEGATIVE = {"constraints.max_co2", "constraints.max_co2_total"}
 _BUDGET_KEYS: dict[str, type] = {"id": str, "limit": float, "applies_to": str, "period": int}
 
 

@@ -50,25 +50,37 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
     m = park.model
     units = scenario.resources.set_index("id")["unit"]
     currency = scenario.settings.currency
+    by_period = scenario.settings.periods is not None
+
+    def when(period) -> str:
+        """' from PERIOD' with periods; nothing for one representative year."""
+        return f" in the period from {period}" if by_period else ""
+
     rows = []
-    for (firm, resource), var in m.shortage.items():
+    for (firm, resource, period), var in m.shortage.items():
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "balance", "firm": firm, "resource": resource, "amount": var.value, "unit": units[resource],
-                         "explanation": f"{firm} needs {var.value:,.6g} {units[resource]}/yr more {resource} than any purchase, link or measure can supply"})
-    for (firm, resource), var in m.surplus.items():
+                         "explanation": f"{firm} needs {var.value:,.6g} {units[resource]}/yr more {resource}{when(period)} than any purchase, link or measure can supply"})
+    for (firm, resource, period), var in m.surplus.items():
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "balance", "firm": firm, "resource": resource, "amount": var.value, "unit": units[resource],
-                         "explanation": f"{firm} has {var.value:,.6g} {units[resource]}/yr of {resource} that it can neither use, sell, dispose of nor send (give it a disposal_cost, a sell_price or a link)"})
+                         "explanation": f"{firm} has {var.value:,.6g} {units[resource]}/yr of {resource}{when(period)} that it can neither use, sell, dispose of nor send (give it a disposal_cost, a sell_price or a link)"})
     for budget, var in m.budget_overrun.items():
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "budget", "budget": budget, "amount": var.value, "unit": currency,
                          "explanation": f"budget '{budget}' is {var.value:,.6g} {currency} short of what the required items draw"})
-    shortfall = m.symbiosis_shortfall.value or 0
-    if shortfall > _TOLERANCE:
-        rows.append({"constraint": "min_symbiosis_links", "amount": shortfall, "unit": "links",
-                     "explanation": f"min_symbiosis_links cannot be met: {shortfall:.0f} more IS link(s) needed than the links, budgets and requirements allow"})
-    overrun = m.co2_overrun.value or 0
-    if overrun > _TOLERANCE:
-        rows.append({"constraint": "max_co2", "amount": overrun, "unit": "tCO2e/yr",
-                     "explanation": f"constraints.max_co2 cannot be met: the least CO2e reachable is {overrun:,.6g} tCO2e/yr above it"})
+    for period, var in m.symbiosis_shortfall.items():
+        shortfall = var.value or 0
+        if shortfall > _TOLERANCE:
+            rows.append({"constraint": "min_symbiosis_links", "amount": shortfall, "unit": "links",
+                         "explanation": f"min_symbiosis_links cannot be met{when(period)}: {shortfall:.0f} more IS link(s) needed than the links, budgets and requirements allow"})
+    for period, var in m.co2_overrun.items():
+        overrun = var.value or 0
+        if overrun > _TOLERANCE:
+            rows.append({"constraint": "max_co2", "amount": overrun, "unit": "tCO2e/yr",
+                         "explanation": f"constraints.max_co2 cannot be met{when(period)}: the least CO2e reachable is {overrun:,.6g} tCO2e/yr above it"})
+    for var in m.co2_total_overrun.values():
+        if (var.value or 0) > _TOLERANCE:
+            rows.append({"constraint": "max_co2_total", "amount": var.value, "unit": "tCO2e",
+                         "explanation": f"constraints.max_co2_total cannot be met: the least CO2e reachable over the horizon is {var.value:,.6g} tCO2e above it"})
     return Diagnosis(not rows, pd.DataFrame(rows, columns=columns))

@@ -5,6 +5,8 @@ Scenario definitions and the per-tonne arithmetic are in :mod:`tests.tiny`.
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 import eipopt
@@ -20,6 +22,8 @@ TESTED_FAMILIES = {
     "add_requirements": "test_requires_funds_the_prerequisite",
     "add_min_symbiosis": "test_min_symbiosis_links_forces_a_link",
     "add_budgets": "test_budget_applies_to_measures",
+    # time-coupled families are tested with the periods (module:test)
+    "add_build_once": "tests.test_periods_model:test_an_item_is_built_once_and_operates_to_the_end",
 }
 
 
@@ -28,7 +32,8 @@ def test_every_constraint_family_has_a_test():
     names = {family.__name__ for family in FAMILIES}
     assert names == set(TESTED_FAMILIES)
     for test_name in TESTED_FAMILIES.values():
-        assert test_name in globals()
+        module, _, name = test_name.rpartition(":")
+        assert name in (vars(importlib.import_module(module)) if module else globals())
 
 
 def test_balance_with_market_purchase():

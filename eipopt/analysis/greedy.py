@@ -5,7 +5,7 @@ The greedy portfolio is built the way a funding spreadsheet is:
 1. every candidate item (new measure, link or tier) is valued on its own:
    the park with only that item (and what it needs: ``requires``, a tier's
    link and earlier tiers) funded, operated by the model, against the
-   baseline. Plan requirements (``min_symbiosis_links``, ``max_co2``) are
+   baseline. Plan requirements (``min_symbiosis_links``, ``max_co2``, ``max_co2_total``) are
    lifted for this valuation: a spreadsheet looks at one project at a time;
 2. items are ranked by ``saving per capex`` (objective ``cost`` or
    ``weighted``) or ``CO2e reduction per capex`` (``co2``), best first, zero
@@ -85,7 +85,7 @@ def greedy_comparison(
 
 def _rank(scenario: Scenario, objective: Objective, candidates: list[str], solver: ScenarioSolver) -> pd.DataFrame:
     """Each candidate valued on its own (plan requirements lifted), ranked by the static ratio."""
-    alone = scenario.with_overrides({"constraints.min_symbiosis_links": 0, "constraints.max_co2": None})
+    alone = scenario.with_overrides({"constraints.min_symbiosis_links": 0, "constraints.max_co2": None, "constraints.max_co2_total": None})
     capex = item_capex(scenario)
     rows = []
     for item in candidates:
@@ -121,10 +121,13 @@ def _rank(scenario: Scenario, objective: Objective, candidates: list[str], solve
 def _fill(scenario: Scenario, ranking: pd.DataFrame) -> list[str]:
     """Walk down the ranking, taking what helps and fits; record each decision in ``ranking['greedy']``."""
     data = model_data(scenario)
-    limits = data.params["budget_limit"]
+    first = data.sets["periods"][0]  # a greedy portfolio is built at once, in the first period
+    later = {b for b, period in data.sets["budget_periods"] if period != first}
+    limits = {b: limit for b, limit in data.params["budget_limit"].items() if b not in later}
     draws = defaultdict(dict)
-    for (budget, item), amount in data.params["budget_draw"].items():
-        draws[item][budget] = amount
+    for (budget, item, period), amount in data.params["budget_draw"].items():
+        if period == first:
+            draws[item][budget] = amount
     group_of = {m.id: m.group for m in scenario.measures.itertuples() if m.group}
     used = dict.fromkeys(limits, 0.0)
     chosen: list[str] = []

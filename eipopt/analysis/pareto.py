@@ -5,7 +5,8 @@
    solution (objective ``co2``: least CO2e, then least cost at it).
 2. Between them, ``points - 2`` evenly spaced caps
    ``eps_i = E_min + i (E_max - E_min) / (points - 1)`` on the park's CO2e
-   (``constraints.max_co2``), each solved for least cost (with the same
+   (``constraints.max_co2``; over periods the cumulative tonnes,
+   ``constraints.max_co2_total``), each solved for least cost (with the same
    CO2e tie-break, so every point is efficient, not only weakly so).
 3. Points that repeat another (same cost and CO2e) or are dominated (another
    point costs no more and emits no more, and is better in one) are dropped
@@ -67,12 +68,13 @@ def pareto_front(scenario: Scenario, points: int = 5, *, solver: ScenarioSolver 
 
     rows = [_row(least_cost, "least_cost", math.nan)]
     skipped = []
+    cap_key = "constraints.max_co2" if scenario.settings.periods is None else "constraints.max_co2_total"
     for i in range(1, points - 1):
         epsilon = low + i * (high - low) / (points - 1)
         if epsilon < 0:
             skipped.append({"kind": "epsilon", "epsilon": epsilon, "reason": "cap below 0 (constraints.max_co2 must be >= 0)"})
             continue
-        variant = scenario.with_overrides({"constraints.max_co2": epsilon})
+        variant = scenario.with_overrides({cap_key: epsilon})
         result = solver.solve(variant, Objective.COST, least_co2_at_cost=True)
         rows.append(_row(result, "epsilon", epsilon))
     rows.append(_row(least_co2, "least_co2", math.nan))

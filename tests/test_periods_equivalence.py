@@ -1,0 +1,47 @@
+"""One period of one year (``periods: {years: [Y]}``) is today's single-year model, on every shipped scenario.
+
+The same objective value and summary, and the same tables once the columns
+that periods add (``period``, ``build_period``) are set aside.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import eipopt
+from tests.conftest import SCENARIOS
+
+#: Columns and summary keys that exist only with periods, or describe the run rather than the plan.
+PERIOD_COLUMNS = ["period", "build_period"]
+RUN_KEYS = {"solve_seconds", "build_seconds", "solver_message", "horizon"}
+
+
+def _shipped() -> list[Path]:
+    return sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yaml").is_file())
+
+
+@pytest.mark.parametrize("path", _shipped(), ids=lambda p: p.name)
+def test_one_period_of_one_year_equals_the_single_year_model(path):
+    base = eipopt.load_scenario(path)
+    if base.settings.periods is not None:
+        pytest.skip("a multi-period scenario has no single-year model to compare with")
+    one_year = base.with_overrides({"periods.years": 2025})
+    expected, actual = eipopt.solve(base), eipopt.solve(one_year)
+    assert actual.summary["horizon"] == {"years": [2025], "end": 2025, "n_years": 1, "discount_rate": base.settings.discount_rate}
+    for key, value in expected.summary.items():
+        if key in RUN_KEYS:
+            continue
+        if isinstance(value, float):
+            assert actual.summary[key] == pytest.approx(value, rel=1e-9, abs=1e-9), key
+        else:
+            assert actual.summary[key] == value, key
+    assert set(actual.tables) == set(expected.tables) | {"periods"}
+    for name, table in expected.tables.items():
+        other = actual.tables[name].drop(columns=[c for c in PERIOD_COLUMNS if c in actual.tables[name].columns])
+        pd.testing.assert_frame_equal(other.reset_index(drop=True), table.reset_index(drop=True), check_exact=False, rtol=1e-9, atol=1e-9)
+    periods = actual.periods
+    assert periods["annual_cost"].tolist() == pytest.approx([expected.summary["total_cost"]])
+    assert periods["capex"].tolist() == pytest.approx([expected.summary["capex_total"]])
