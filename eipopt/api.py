@@ -20,8 +20,9 @@ from eipopt.model.periods import horizon
 from eipopt.result import Result
 from eipopt.solvers import HighsRunner, SolveOutcome, SolveStatus, diagnose
 
-#: Parameters the baseline does not depend on (nothing new is funded in it).
-_BASELINE_INDEPENDENT = frozenset({"budget_limit", "budget_draw"})
+#: Parameters the baseline does not depend on: nothing new is funded in it, it is
+#: solved at least cost, and the plan's requirements do not bind it.
+_BASELINE_INDEPENDENT = frozenset({"budget_limit", "budget_draw", "carbon_price", "max_co2", "max_co2_total", "min_symbiosis_links"})
 
 
 class ScenarioSolver:

@@ -100,10 +100,10 @@ def print_schedule(result: Result, console: Console) -> None:
     scale, prefix = next(((f, name) for f, name in _MONEY_SCALES if largest >= 10 * f), (1.0, ""))
     money = f"{prefix} {currency}".strip()
     names = _item_names(result)
-    table = Table(title="Investment schedule", header_style="bold")
-    table.add_column("period")
-    table.add_column("built (id: name)")
-    for column in (f"capex ({money})", f"annual cost ({money}/yr)", f"baseline ({money}/yr)", "annual CO2e (t/yr)", "baseline (t/yr)"):
+    table = Table(title=f"Investment schedule (money in {money})", header_style="bold")
+    table.add_column("period", no_wrap=True, min_width=9)
+    table.add_column("built (id: name)", min_width=16, ratio=1)
+    for column in ("capex", "cost/yr", "baseline cost/yr", "CO2e t/yr", "baseline t/yr"):
         table.add_column(column, justify="right", no_wrap=True)
     for row in periods.itertuples():
         built = [i for i in row.built.split(";") if i]

@@ -23,8 +23,8 @@ period q, at the capex and lifetime in force then; it is paid every year the
 item operates to the horizon's end (renewed like for like), none after. A
 tier uses its link's lifetime; existing items' capex is sunk (0). With
 b_iq = x_iq - x_i,q-1 the capex sum is, by parts,
-A_ip x_ip - sum_{q < p} (A_i,q+1 - A_iq) x_iq: one term per item, plus one per
-change of its payment over time.
+A_ip x_ip - sum_{q < p} (A_i,q+1 - A_iq) x_iq: one term per item, plus the
+steps of items whose capex or lifetime has a profile row.
 
 Over the horizon (w_p = sum_{y in p} (1 + r)^-(y - y0), n_p its years)::
 

@@ -2,9 +2,11 @@
 
 :func:`build_model` reads like a table of contents; the math of each
 constraint family is in :mod:`eipopt.model.constraints`, the cost and CO2e
-accounting in :mod:`eipopt.model.accounting`. All numbers are mutable
-parameters, so a what-if that changes only numbers re-parameterises the built
-model (:meth:`ParkModel.update`) instead of rebuilding it.
+accounting in :mod:`eipopt.model.accounting`. Decisions, flows and every
+number carry the period of the horizon as their last index (one period
+without ``periods``). All numbers are mutable parameters, so a what-if that
+changes only numbers re-parameterises the built model
+(:meth:`ParkModel.update`) instead of rebuilding it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from eipopt.model.accounting import add_accounting, add_co2_limit, add_objectives
 from eipopt.model.constraints import FAMILIES, decision
@@ -237,21 +240,23 @@ def build_model(scenario, *, elastic: bool = False) -> ParkModel:
     penalised slack and the ``elastic`` objective minimises their sum: the
     model is always feasible and the slacks show what cannot be met.
     """
-    data = model_data(scenario)
-    m = pyo.ConcreteModel(name=scenario.name)
-    add_sets(m, data)
-    add_parameters(m, data)
-    add_variables(m, data)
-    if elastic:
-        add_elastic_variables(m)
-    for family in FAMILIES:
-        takes_elastic = "elastic" in inspect.signature(family).parameters
-        family(m, data, elastic) if takes_elastic else family(m, data)
-    add_accounting(m, data)
-    add_co2_limit(m, data, elastic)
-    add_objectives(m)
-    if elastic:
-        add_elastic_objective(m, data)
+    # the garbage collector would walk the growing model again and again while it is built
+    with PauseGC():
+        data = model_data(scenario)
+        m = pyo.ConcreteModel(name=scenario.name)
+        add_sets(m, data)
+        add_parameters(m, data)
+        add_variables(m, data)
+        if elastic:
+            add_elastic_variables(m)
+        for family in FAMILIES:
+            takes_elastic = "elastic" in inspect.signature(family).parameters
+            family(m, data, elastic) if takes_elastic else family(m, data)
+        add_accounting(m, data)
+        add_co2_limit(m, data, elastic)
+        add_objectives(m)
+        if elastic:
+            add_elastic_objective(m, data)
     return ParkModel(m, data, elastic)
 
 

@@ -74,29 +74,23 @@ def model_data(scenario) -> ModelData:
     one period (:data:`~eipopt.model.periods.SINGLE_PERIOD`).
     """
     periods = period_scenarios(scenario)
-    in_force: dict[int, tuple] = {}
+    in_force: dict[int, tuple] = {}  # id of a period's scenario -> its sets, parameters and settings
     for _, period_scenario in periods:
         if id(period_scenario) not in in_force:
             in_force[id(period_scenario)] = _values_in_force(period_scenario)
-    sets, _, _ = in_force[id(periods[0][1])]
+    first_sets, first_params, _ = in_force[id(periods[0][1])]
     for sets_p, _, _ in in_force.values():
-        changed = [name for name in sets if sets_p[name] != sets[name]]
+        changed = [name for name in first_sets if sets_p[name] != first_sets[name]]
         if changed:  # validation keeps structure fixed (profiles change only numbers); a guard
             raise ValueError(f"profiles change the model's structure: {', '.join(changed)}")
     starts = [period.start for period, _ in periods]
-    sets = dict(sets)
-    sets["periods"] = starts
-    sets["period_predecessor"] = list(zip(starts[1:], starts[:-1], strict=True))
+    sets = {**first_sets, "periods": starts, "period_predecessor": list(zip(starts[1:], starts[:-1], strict=True))}
     params: dict[str, dict] = {}
-    for name in in_force[id(periods[0][1])][1]:
+    for name, first_values in first_params.items():
         if name in HORIZON_PARAMS:
-            params[name] = in_force[id(periods[0][1])][1][name]
-            continue
-        by_period = [(period.start, in_force[id(period_scenario)][1][name]) for period, period_scenario in periods]
-        if by_period[0][1] and isinstance(next(iter(by_period[0][1])), tuple):
-            params[name] = {key + (p,): value for p, values in by_period for key, value in values.items()}
+            params[name] = first_values
         else:
-            params[name] = {(key, p): value for p, values in by_period for key, value in values.items()}
+            params[name] = _stack_periods([(period.start, in_force[id(s)][1][name]) for period, s in periods])
     settings_in_force = {period.start: in_force[id(s)][2] for period, s in periods}
     sets["co2_limited"] = [p for p in starts if settings_in_force[p]["max_co2"] is not None]
     sets["symbiosis_required"] = [p for p in starts if settings_in_force[p]["min_symbiosis_links"] > 0]
@@ -108,11 +102,22 @@ def model_data(scenario) -> ModelData:
     params["carbon_price"] = {p: settings_in_force[p]["carbon_price"] for p in starts}
     params["discount_weight"] = {period.start: period.discount_weight for period, _ in periods}
     params["period_years"] = {period.start: float(period.n_years) for period, _ in periods}
+    profiled = _items_with_capex_profiles(scenario)
     for annualised, decisions in ANNUALISED_CAPEX.items():
-        steps = _capex_steps(params[annualised], sets[decisions], sets["period_predecessor"])
+        items = [item for item in sets[decisions] if item in profiled]
+        steps = _capex_steps(params[annualised], items, sets["period_predecessor"])
         sets[f"{annualised}_steps"] = list(steps)
         params[f"{annualised}_step"] = steps
     return ModelData(sets, params)
+
+
+def _stack_periods(values_by_period: list[tuple[int, dict]]) -> dict:
+    """One parameter's {index: value} of each period as one {(index..., period): value}."""
+    if not values_by_period[0][1]:
+        return {}
+    if isinstance(next(iter(values_by_period[0][1])), tuple):
+        return {key + (p,): value for p, values in values_by_period for key, value in values.items()}
+    return {(key, p): value for p, values in values_by_period for key, value in values.items()}
 
 
 def with_period(key, period: int) -> tuple:
@@ -121,19 +126,42 @@ def with_period(key, period: int) -> tuple:
 
 
 def _capex_steps(annualised: dict, items: list, predecessors: list[tuple[int, int]]) -> dict[tuple, float]:
-    """{(item..., q): A[i, next(q)] - A[i, q]} where an item's annual capex payment changes after period q.
+    """{(item..., q): A[i, next(q)] - A[i, q]}: how the annual capex payment of each item changes after period q.
 
     The payment in period p of an item built once is sum_{q <= p} A_iq b_iq
     with b_iq = x_iq - x_i,q-1; by parts it is A_ip x_ip - sum_{q < p} (A_i,q+1 - A_iq) x_iq,
-    so only these steps add terms (none when capex and lifetime do not change).
+    so only items whose capex or lifetime can change over time (``items``) add terms.
     """
-    steps = {}
-    for item in items:
-        for period, previous in predecessors:
-            step = annualised[with_period(item, period)] - annualised[with_period(item, previous)]
-            if step != 0:
-                steps[with_period(item, previous)] = step
-    return steps
+    return {
+        with_period(item, previous): annualised[with_period(item, period)] - annualised[with_period(item, previous)]
+        for item in items
+        for period, previous in predecessors
+    }
+
+
+def _items_with_capex_profiles(scenario) -> set:
+    """Measures, links and tiers ((link, tier)) whose capex or lifetime has a profile row.
+
+    A link's lifetime also annualises its tiers. The set is part of the model's
+    structure, so a what-if that changes a profile value re-parameterises the
+    built model (a zero step is a parameter, not a missing term).
+    """
+    profiled: set = set()
+    tiers = scenario.link_tiers
+    for key in scenario.profiles["key"]:
+        parts = key.split(".")
+        if len(parts) != 3 or parts[2] not in ("capex", "lifetime_years"):
+            continue
+        table, item, column = parts
+        if table == "measures":
+            profiled.add(item)
+        elif table == "links":
+            profiled.add(item)
+            if column == "lifetime_years":
+                profiled |= set(zip(tiers.loc[tiers["link"] == item, "link"], tiers.loc[tiers["link"] == item, "tier"], strict=True))
+        elif table == "link_tiers":
+            profiled.add(tuple(item.split(KEY_SEPARATOR, 1)))
+    return profiled
 
 
 def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[str, float | None]]:

@@ -10,12 +10,13 @@ of one year: the single-year model is the special case of the same formulation.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from eipopt.model.errors import Problem, ScenarioError
-from eipopt.model.schema import KEY_SEPARATOR, TABLES
+from eipopt.model.schema import KEY_SEPARATOR, TABLES, empty_table
 
 SETTINGS_LABEL = "scenario.yaml"
 
@@ -194,19 +195,57 @@ def period_scenarios(scenario) -> list[tuple[Period, Any]]:
         return [(p, scenario) for p in periods]
     base = _without_profiles(scenario)
     in_force = profile_overrides(scenario)
+    rows = _RowIndex(base)
     out, previous, derived = [], None, base
     for period in periods:
         overrides = in_force[period.start]
         if overrides != previous:
-            derived = base.with_overrides(overrides) if overrides else base
+            derived = _apply(base, overrides, rows)
             previous = overrides
         out.append((period, derived))
     return out
 
 
-def _without_profiles(scenario):
-    from eipopt.model.schema import empty_table
+class _RowIndex:
+    """Row id -> DataFrame index of each typed table, built on first use."""
 
+    def __init__(self, scenario):
+        self._scenario = scenario
+        self._maps: dict[str, dict[str, int]] = {}
+
+    def __call__(self, table: str) -> dict[str, int]:
+        if table not in self._maps:
+            frame = self._scenario.tables[table]
+            keys = map(KEY_SEPARATOR.join, zip(*(frame[k].astype(str) for k in TABLES[table].key), strict=True))
+            self._maps[table] = dict(zip(keys, frame.index, strict=True))
+        return self._maps[table]
+
+
+def _apply(base, overrides: dict[str, float], rows: _RowIndex):
+    """``base`` with the profile values in force set in its typed tables and settings.
+
+    The profiles were validated with the scenario (:func:`check_profile_values`
+    applies them as overrides), so the values are set directly; only the
+    tables they change are copied.
+    """
+    tables, settings = dict(base.tables), base.settings
+    for key, value in overrides.items():
+        head, rest = key.split(".", 1) if "." in key else (key, "")
+        if head in TABLES:
+            item, column = rest.rsplit(".", 1)
+            if tables[head] is base.tables[head]:
+                tables[head] = tables[head].copy()
+            tables[head].at[rows(head)[item], column] = float(value)
+        elif head == "constraints":
+            kind = int if rest == "min_symbiosis_links" else float
+            settings = dataclasses.replace(settings, constraints=dataclasses.replace(settings.constraints, **{rest: kind(value)}))
+        else:
+            settings = dataclasses.replace(settings, **{key: float(value)})
+    return type(base)(settings, tables, base.sources)
+
+
+def _without_profiles(scenario):
+    """The scenario with an empty profiles table (its derived scenarios hold the numbers in force)."""
     return type(scenario)(scenario.settings, {**scenario.tables, "profiles": empty_table("profiles")}, scenario.sources)
 
 
@@ -220,15 +259,7 @@ def check_profiles(scenario) -> list[Problem]:
     if periods is None:
         return [Problem(source, "profiles need 'periods' in scenario.yaml (periods: {years: [...], end: YEAR})")]
     problems: list[Problem] = []
-    ids: dict[str, dict[str, int]] = {}
-
-    def row_ids(table: str) -> dict[str, int]:
-        if table not in ids:
-            frame = scenario.tables[table]
-            keys = map(KEY_SEPARATOR.join, zip(*(frame[k].astype(str) for k in TABLES[table].key), strict=True))
-            ids[table] = dict(zip(keys, frame.index, strict=True))
-        return ids[table]
-
+    row_ids = _RowIndex(scenario)
     for row, key, period in zip(profiles.index, profiles["key"], profiles["period"], strict=True):
         row_problems = []
         if not (math.isfinite(period) and float(period).is_integer() and int(period) in periods.years):

@@ -68,7 +68,7 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
     for budget, var in m.budget_overrun.items():
         if (var.value or 0) > _TOLERANCE:
             rows.append({"constraint": "budget", "budget": budget, "amount": var.value, "unit": currency,
-                         "explanation": f"budget '{budget}' is {var.value:,.6g} {currency} short of what the required items draw"})
+                         "explanation": f"budget '{budget}'{_budget_scope(scenario, budget)} is {var.value:,.6g} {currency} short of what the required items draw"})
     for period, var in m.symbiosis_shortfall.items():
         shortfall = var.value or 0
         if shortfall > _TOLERANCE:
@@ -84,3 +84,9 @@ def diagnose(scenario, *, baseline: bool = False, options: SolverOptions | None 
             rows.append({"constraint": "max_co2_total", "amount": var.value, "unit": "tCO2e",
                          "explanation": f"constraints.max_co2_total cannot be met: the least CO2e reachable over the horizon is {var.value:,.6g} tCO2e above it"})
     return Diagnosis(not rows, pd.DataFrame(rows, columns=columns))
+
+
+def _budget_scope(scenario, budget_id: str) -> str:
+    """' (items built in the period from YEAR)' for a budget of one period; nothing otherwise."""
+    period = scenario.settings.budget(budget_id).period
+    return "" if period is None else f" (items built in the period from {period})"

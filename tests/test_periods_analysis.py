@@ -74,3 +74,32 @@ def test_greedy_over_periods_is_ten_years_of_the_single_year_greedy():
     for portfolio in ("optimal", "greedy"):
         assert over_periods.at[portfolio, "total_cost"] == pytest.approx(10 * single.at[portfolio, "total_cost"])
     assert over_periods.at["greedy", "total_cost"] >= over_periods.at["optimal", "total_cost"]
+
+
+def test_the_baseline_is_solved_once_across_caps_and_carbon_prices(monkeypatch):
+    """A trade-off curve changes only the plan's cap (and a sweep perhaps the carbon price): one baseline solve."""
+    from eipopt.model import ParkModel
+
+    fixes = []
+    original = ParkModel.fix_baseline
+    monkeypatch.setattr(ParkModel, "fix_baseline", lambda self: (fixes.append(1), original(self))[1])
+    solver = ScenarioSolver()
+    scenario = electricity({"periods": TWO, "constraints": {"max_co2_total": 500}})
+    for value in (500, 480, 460):
+        solver.solve(scenario.with_overrides({"constraints.max_co2_total": value, "carbon_price": value}))
+    assert len(fixes) == 1
+
+
+def test_a_future_number_is_re_parameterised_not_rebuilt():
+    """Sweeping the 2030 capex of the link re-uses one built model and gives the fresh solves' optima.
+
+    Capex 3,000 from 2025 and 200 from 2030: the link waits (7,740, see test_periods_model);
+    at 3,000 from 2030 too it is built in 2025 at 10 x (980 - 412 + 280) = 8,480.
+    """
+    from tests.tiny import waste_to_feed
+
+    scenario = waste_to_feed({"periods": TWO}, link={"capex": 3000}, profiles=[{"key": "links.L.capex", "period": 2030, "value": 200}])
+    solver = ScenarioSolver()
+    totals = [solver.solve(scenario.with_overrides({"profiles.links.L.capex:2030.value": v})).summary["total_cost"] for v in (200, 3000)]
+    assert totals == pytest.approx([7740, 8480])
+    assert solver.rebuilds == 1

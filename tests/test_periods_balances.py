@@ -16,7 +16,6 @@ import pytest
 
 import eipopt
 from eipopt.model import Scenario
-from eipopt.model.periods import period_scenarios
 from eipopt.result import Result
 from tests.test_balances import TOLERANCE, _mixed_park, check_solution
 
@@ -60,13 +59,29 @@ def _period_view(result: Result, period: int) -> Result:
     return Result(result.summary, tables)
 
 
+def _in_force(scenario: Scenario) -> list[tuple[int, Scenario]]:
+    """Each period's start and the scenario with the profile rows of that period and before applied as overrides.
+
+    Recomputed here from the profiles table (the latest row of each key up to
+    the period), independently of the model's own derivation.
+    """
+    profiles = scenario.profiles
+    base = Scenario(scenario.settings, {**scenario.tables, "profiles": profiles.iloc[0:0]}, scenario.sources)
+    out = []
+    for start in scenario.settings.periods.years:
+        rows = profiles[profiles["period"] <= start].sort_values("period")
+        overrides = dict(zip(rows["key"], rows["value"], strict=True))  # later rows win
+        out.append((start, base.with_overrides(overrides) if overrides else base))
+    return out
+
+
 def check_periods(scenario: Scenario, result: Result) -> None:
     """Every period's balances and limits, then every budget over the periods."""
-    in_force = period_scenarios(scenario)
-    for period, period_scenario in in_force:
+    in_force = _in_force(scenario)
+    for start, period_scenario in in_force:
         without_budgets = Scenario(dataclasses.replace(period_scenario.settings, budgets=()), period_scenario.tables, period_scenario.sources)
-        check_solution(without_budgets, _period_view(result, period.start))
-    scenario_of = {period.start: s for period, s in in_force}
+        check_solution(without_budgets, _period_view(result, start))
+    scenario_of = dict(in_force)
     built = pd.concat([
         result.measures.loc[result.measures["new"], ["id", "build_period"]],
         result.links.loc[result.links["new"], ["id", "build_period"]].drop_duplicates("id"),

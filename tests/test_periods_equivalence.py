@@ -45,3 +45,23 @@ def test_one_period_of_one_year_equals_the_single_year_model(path):
     periods = actual.periods
     assert periods["annual_cost"].tolist() == pytest.approx([expected.summary["total_cost"]])
     assert periods["capex"].tolist() == pytest.approx([expected.summary["capex_total"]])
+
+
+#: The result tables of a scenario without periods, as before periods existed (a contract with outside tools).
+SINGLE_YEAR_COLUMNS = {
+    "measures": ["id", "firm", "name", "category", "group", "existing", "capex", "opex_change", "direct_co2_change", "funded", "new", "annualised_capex", "annual_cost"],
+    "links": ["id", "source", "sink", "resource", "sink_resource", "kind", "existing", "capex", "built", "new", "tiers_built", "capacity", "capacity_built", "flow", "delivered", "utilisation", "annualised_capex", "fixed_opex", "variable_cost", "variable_co2", "baseline_flow"],
+    "tiers": ["link", "tier", "item", "built", "capacity_added", "capex", "annualised_capex", "fixed_opex"],
+    "flows": ["firm", "resource", "unit", "demand", "generation", "link_in", "link_out", "link_use", "buy", "sell", "dispose", "baseline_demand", "baseline_generation", "baseline_link_in", "baseline_link_out", "baseline_link_use", "baseline_buy", "baseline_sell", "baseline_dispose"],
+    "budgets": ["id", "applies_to", "limit", "used"],
+    "breakdown": ["quantity", "component", "value", "baseline_value"],
+}
+
+
+def test_a_scenario_without_periods_keeps_its_tables_and_summary():
+    """No period columns, no periods table, no horizon key: the single-year result as it always was."""
+    from tests.test_balances import _mixed_park
+
+    result = eipopt.solve(_mixed_park())
+    assert {name: list(table.columns) for name, table in result.tables.items()} == SINGLE_YEAR_COLUMNS
+    assert "horizon" not in result.summary

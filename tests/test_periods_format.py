@@ -106,3 +106,10 @@ def test_periods_profiles_and_budget_periods_round_trip(tmp_path, target):
     assert again.settings.periods == scenario.settings.periods
     assert again.settings.budgets == scenario.settings.budgets
     assert again.profiles[["key", "period", "value"]].values.tolist() == [["links.L.capex", 2030.0, 120.0]]
+
+
+def test_a_profile_value_is_an_override_key_itself():
+    """``profiles.KEY:PERIOD.value`` changes one profile row (a sweep over a future price or capex)."""
+    scenario = waste_to_feed(PERIODS, profiles=[{"key": "links.L.capex", "period": 2030, "value": 120}])
+    changed = scenario.with_overrides({"profiles.links.L.capex:2030.value": 90})
+    assert [s.links.at[2, "capex"] for _, s in period_scenarios(changed)] == [200, 90]

@@ -278,3 +278,14 @@ def test_solve_prints_the_investment_schedule(tmp_path):
     assert " L " in line
     assert "200" in line
     assert "568" in line
+
+
+def test_an_unmet_budget_of_a_period_names_it():
+    """Decree 35 requires the link from 2025 but the 2025 budget (150) cannot pay its 200: infeasible, and why.
+
+    The diagnosis weighs a budget overrun by its limit (50/150) against a missing link (1): the budget.
+    """
+    scenario = waste_to_feed({**TWO, "constraints": {"min_symbiosis_links": 1}, "budgets": [{"id": "early", "limit": 150, "period": 2025}]})
+    result = eipopt.solve(scenario)
+    assert result.status == "infeasible"
+    assert result.summary["infeasibility"] == ["budget 'early' (items built in the period from 2025) is 50 VND short of what the required items draw"]
