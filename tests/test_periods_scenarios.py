@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import eipopt
+from tests.test_periods_balances import check_periods
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -137,11 +138,16 @@ def test_dearer_expansion_is_built_later(khanh_phu):
 
 # --- through the command line -------------------------------------------------------------
 def solve_cli(name: str, out: Path) -> dict:
+    """Solve a shipped scenario with ``eipopt solve --json --out``; check every period's balances
+    and every budget in the written tables (:func:`tests.test_periods_balances.check_periods`).
+    """
     run = subprocess.run([sys.executable, "-m", "eipopt.cli", "solve", str(SCENARIOS / name), "--json", "--out", str(out)],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     summary = json.loads(run.stdout)
     assert summary["status"] == "optimal"
+    written = {path.stem: pd.read_csv(path) for path in out.glob("*.csv")}
+    check_periods(eipopt.load_scenario(SCENARIOS / name), eipopt.Result(summary, written))
     return summary
 
 
