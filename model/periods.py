@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from eipopt.model.errors import Problem, ScenarioError
+from eipopt.model.errors import Problem
 from eipopt.model.schema import KEY_SEPARATOR, TABLES, empty_table
 
 SETTINGS_LABEL = "scenario.yaml"
@@ -98,8 +98,8 @@ def parse_periods(raw: Any, problems: list[Problem]) -> PeriodSettings | None:
         if key not in ("years", "end"):
             problems.append(Problem(SETTINGS_LABEL, "unknown key; expected one of ['end', 'years']", column=f"periods.{key}"))
     given = raw.get("years")
-    if isinstance(given, str):
-        given = [part for part in given.replace(",", ";").split(";") if part.strip()]
+    if isinstance(given, str):  # a workbook cell or --set value: "2025;2030", "2025, 2030" or "[2025, 2030]"
+        given = [part for part in given.strip().strip("[]").replace(",", ";").split(";") if part.strip()]
     if isinstance(given, (int, float)) and not isinstance(given, bool):
         given = [given]
     if not isinstance(given, list) or not given:
@@ -287,17 +287,36 @@ def check_profile_values(scenario) -> list[Problem]:
     starts = {}
     for row, key, period in zip(profiles.index, profiles["key"], profiles["period"], strict=True):
         starts.setdefault(int(period), []).append((int(row), key))
+    rows = _RowIndex(base)
     for period, overrides in profile_overrides(scenario).items():
         if period not in starts:
             continue  # nothing new in force
-        try:
-            base.with_overrides(overrides)
-        except ScenarioError as error:
-            for problem in error.problems:
-                if str(problem) not in reported:  # a value in force over several periods is reported once
-                    reported.add(str(problem))
-                    problems.append(Problem(source, f"from period {period}: {problem}", row=_row_setting(problem, starts[period]), column="value"))
+        for problem in _override_problems(base, overrides, rows):
+            if str(problem) not in reported:  # a value in force over several periods is reported once
+                reported.add(str(problem))
+                problems.append(Problem(source, f"from period {period}: {problem}", row=_row_setting(problem, starts[period]), column="value"))
     return problems
+
+
+def _override_problems(base, overrides: dict[str, float], rows: _RowIndex) -> list[Problem]:
+    """What validation finds in ``base`` with ``overrides`` in force (the values are numbers already).
+
+    Settings are checked by their parser; table cells are set in the typed
+    tables and the scenario is checked by every rule of
+    :mod:`~eipopt.model.validation`: the same checks as loading, without
+    writing and re-reading every table as text.
+    """
+    from eipopt.model.settings import override_settings, parse_settings
+    from eipopt.model.validation import validate
+
+    raw = base.settings.to_dict()
+    for key, value in overrides.items():
+        if key.split(".", 1)[0] not in TABLES:
+            override_settings(raw, key, value)  # profile keys were checked: a settings key
+    _, problems = parse_settings(raw)
+    if problems:
+        return problems
+    return validate(_apply(base, overrides, rows))
 
 
 def _row_setting(problem: Problem, started: list[tuple[int, str]]) -> int:

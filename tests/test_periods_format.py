@@ -83,6 +83,9 @@ def test_budget_period_must_be_a_start_year():
         ({"key": "links.L.capex", "period": 2030, "value": "cheap"}, "row 2, column 'value': 'cheap' is not a number"),
         ({"key": "links.L.capex", "period": 2030, "value": -5}, "row 2, column 'value': from period 2030: links.csv, row 2, column 'capex': must be >= 0, got -5"),
         ({"key": "links.L.lifetime_years", "period": 2030, "value": 0}, "row 2, column 'value': from period 2030: links.csv, row 2, column 'lifetime_years': must be > 0"),
+        ({"key": "constraints.min_symbiosis_links", "period": 2030, "value": 1.5}, "row 2, column 'value': from period 2030: scenario.yaml, column 'constraints.min_symbiosis_links': '1.5' is not a whole number"),
+        ({"key": "hours_per_year", "period": 2030, "value": 9000}, "row 2, column 'value': from period 2030: scenario.yaml, column 'hours_per_year': must be in (0, 8784]"),
+        ({"key": "flows.A:waste.generation", "period": 2030, "value": -1}, "row 2, column 'value': from period 2030: flows.csv, row 2, column 'generation': must be >= 0"),
     ],
 )
 def test_invalid_profile_rows_are_located(row, expected):
@@ -113,3 +116,10 @@ def test_a_profile_value_is_an_override_key_itself():
     scenario = waste_to_feed(PERIODS, profiles=[{"key": "links.L.capex", "period": 2030, "value": 120}])
     changed = scenario.with_overrides({"profiles.links.L.capex:2030.value": 90})
     assert [s.links.at[2, "capex"] for _, s in period_scenarios(changed)] == [200, 90]
+
+
+@pytest.mark.parametrize("text", ["2025;2030", "2025, 2030", "[2025, 2030]"])
+def test_years_as_text(text):
+    """A workbook cell or ``--set periods.years=...`` gives the years as text."""
+    scenario = waste_to_feed().with_overrides({"periods.years": text, "periods.end": "2034"})
+    assert scenario.settings.periods.years == (2025, 2030)

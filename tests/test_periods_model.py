@@ -289,3 +289,22 @@ def test_an_unmet_budget_of_a_period_names_it():
     result = eipopt.solve(scenario)
     assert result.status == "infeasible"
     assert result.summary["infeasibility"] == ["budget 'early' (items built in the period from 2025) is 50 VND short of what the required items draw"]
+
+
+def test_a_tier_is_annualised_over_its_links_lifetime_in_force_when_built():
+    """The link (200 over 10 years: 20/yr) is built in 2025; from 2030 lifetimes are 20 years and A makes 50 t.
+
+    The tier (+20 t, capex 100) is worth building only from 2030 (20 t x 15.4 = 308/yr), and then
+    pays 100/20 = 5/yr, not 100/10: capex paid 20/yr in 2025-29 and 25/yr in 2030-34. The link keeps
+    paying 20/yr (its lifetime when it was built).
+    """
+    scenario = waste_to_feed(
+        TWO,
+        flows=[{"firm": "A", "resource": "waste", "generation": 30}, {"firm": "B", "resource": "feed", "demand": 60}],
+        link_tiers=[{"link": "L", "tier": "t1", "capacity_added": 20, "capex": 100}],
+        profiles=[{"key": "flows.A:waste.generation", "period": 2030, "value": 50},
+                  {"key": "links.L.lifetime_years", "period": 2030, "value": 20}],
+    )
+    result = eipopt.solve(scenario)
+    assert result.tiers.set_index("item").at["L:t1", "build_period"] == 2030
+    assert result.periods["annualised_capex_paid"].tolist() == pytest.approx([20, 25])
