@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup run test lint docs bench bench-sweep clean
+.PHONY: setup run test lint docs bench bench-sweep bench-periods clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench: setup   # published optima: large OR-Library and FCNetLib instances vs Hi
 
 bench-sweep: setup   # build once and re-solve vs rebuild per case (a few minutes)
 	$(BIN)/python benchmarks/sweep_reuse.py
+
+bench-periods: setup   # build and solve time at 1, 5 and 20 periods, a pilot park and a large synthetic one (a few minutes)
+	$(BIN)/python -m benchmarks.periods_scaling
 
 docs: setup
 	$(BIN)/python -m eipopt.docs

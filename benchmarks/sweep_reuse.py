@@ -306,13 +306,17 @@ def main() -> None:
 
     defaults = all(getattr(args, k) == parser.get_default(k) for k in ("cases", "large_cases", "firms", "links", "measures", "mip_gap", "no_parallel"))
     command = ".venv/bin/python benchmarks/sweep_reuse.py" + ("" if defaults else " (non-default options)")
-    text = report(comparisons, command, args.mip_gap, parallel_runs)
+    publish(report(comparisons, command, args.mip_gap, parallel_runs), RESULTS, record=not args.no_record)
+
+
+def publish(text: str, path: Path, *, record: bool) -> None:
+    """Print a benchmark's Markdown results and, with ``record``, write them to ``path``."""
     print()
     print(text)
-    if not args.no_record:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"recorded in {RESULTS.relative_to(ROOT)}")
+    if record:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"recorded in {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,12 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ("planner_what_if.ipynb", "funder_budget_response.ipynb", "researcher_khanh_phu_expansion.ipynb")
+NAMES = (
+    "planner_what_if.ipynb",
+    "funder_budget_response.ipynb",
+    "researcher_khanh_phu_expansion.ipynb",
+    "researcher_expansion_timing.ipynb",
+)
 MACHINE_PATH = re.compile(r"(/work/|/home/|/tmp/|/Users/|[A-Za-z]:\\\\)")
 
 

@@ -10,11 +10,13 @@ from . import (
     amata,
     brvt_pilot,
     deep_c,
+    deep_c_2025_2030,
     geipp_a2f,
     geipp_recp,
     hiep_phuoc,
     hiep_phuoc_water,
     hoa_khanh,
+    khanh_phu_expansion,
     tra_noc,
 )
 
@@ -29,4 +31,6 @@ GENERATORS = {
     "geipp_recp": geipp_recp.build,
     "geipp_a2f": geipp_a2f.build,
     "hiep_phuoc_water": hiep_phuoc_water.build,
+    "khanh_phu_expansion": khanh_phu_expansion.build,
+    "deep_c_2025_2030": deep_c_2025_2030.build,
 }

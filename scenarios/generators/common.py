@@ -24,6 +24,21 @@ SEED = 20230309  # the date of the DEEP C / Khanh Phu study tour; any fixed numb
 
 # --- prices (VND) and emission factors (tCO2e per unit) -------------------------------
 GRID_EF = 0.6592  # tCO2e/MWh, Viet Nam grid 2023 (SEED_FACTS)
+#: Viet Nam grid emission factor by year (tCO2e/MWh, MONRE, SEED_FACTS) where published.
+GRID_EF_PUBLISHED = {
+    2014: 0.6612, 2015: 0.8154, 2016: 0.9185, 2017: 0.8649, 2018: 0.9130,
+    2019: 0.8458, 2020: 0.8041, 2021: 0.7221, 2022: 0.6766, 2023: GRID_EF,
+}
+GRID_EF_DECLINE = 0.02  # assumption: the factor keeps falling 2 % a year after the last published year
+
+
+def grid_ef(year: int) -> float:
+    """Grid emission factor of ``year`` (tCO2e/MWh, 4 decimals): published, else the assumed decline from 2023."""
+    if year in GRID_EF_PUBLISHED:
+        return GRID_EF_PUBLISHED[year]
+    last = max(GRID_EF_PUBLISHED)
+    return round(GRID_EF_PUBLISHED[last] * (1 - GRID_EF_DECLINE) ** (year - last), 4)
+
 ELECTRICITY_PRICE = 1_920_370  # VND/MWh: EVN average retail price from 4 May 2023
 WATER_PRICE = 15_000  # VND/m3, clean water to a park tenant (assumption)
 WASTEWATER_FEE = 12_000  # VND/m3, central WWTP treatment fee (assumption)
@@ -231,6 +246,10 @@ class Park:
                 row["per_unit_sent"] = round(row["per_unit_sent"] + per_unit_sent, 7)
                 return
         self.rows["link_inputs"].append(dict(link=link, resource=resource, per_unit_sent=per_unit_sent, at=at))
+
+    def profile(self, key: str, values: dict[int, float]) -> None:
+        """Rows of ``profiles.csv``: the override ``key`` takes ``values[period]`` from each period on."""
+        self.rows["profiles"] += [dict(key=key, period=period, value=value) for period, value in values.items()]
 
     def tables(self) -> dict[str, list[dict]]:
         """Every non-empty table's rows (flows in the order first added)."""
