@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup run test lint docs bench bench-sweep clean
+.PHONY: setup run test lint docs bench bench-sweep bench-perf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: setup   # published optima: large OR-Library and FCNetLib instances vs Hi
 
 bench-sweep: setup   # build once and re-solve vs rebuild per case (a few minutes)
 	$(BIN)/python benchmarks/sweep_reuse.py
+
+bench-perf: setup   # the performance targets side by side: re-solve, sweeps, build vs linopy, memory, start-up (about 15 min)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/perf.py
 
 docs: setup
 	$(BIN)/eipopt schema > docs/scenario-format.md
