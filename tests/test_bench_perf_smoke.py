@@ -25,6 +25,7 @@ def test_target_verdicts_say_by_how_much_a_target_is_missed():
     assert Target("lower bound", 1.8, 1.7, at_most=False).verdict == "met"
     assert Target("lower bound", 0.5, 1.3, at_most=False).verdict == "missed by 2.6×"  # 1.3 / 0.5
     assert Target("not run", None, 1.0, at_most=True).verdict == "not measured"
+    assert Target("both at the time limit", 1.0, 1.1, at_most=True, caveat="no verdict").verdict == "no verdict"
 
 
 def test_linopy_port_is_the_same_model_as_eipopt():
