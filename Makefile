@@ -32,7 +32,7 @@ bench: setup   # published optima: large OR-Library and FCNetLib instances vs Hi
 bench-sweep: setup   # build once and re-solve vs rebuild per case (a few minutes)
 	$(BIN)/python benchmarks/sweep_reuse.py
 
-bench-perf: setup   # the performance targets side by side: re-solve, sweeps, build vs linopy, memory, start-up (about 15 min)
+bench-perf: setup   # the performance targets side by side: re-solve, sweeps, build vs linopy, memory, start-up (about 20 min on a shared 2-core machine)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/perf.py
 

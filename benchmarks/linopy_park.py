@@ -84,15 +84,17 @@ def build_linopy(d: ModelData, objective: str = "cost") -> linopy.Model:
         column[name] = dict(zip(index, var.labels.values.tolist(), strict=True))
 
     def fixed_bounds(index: list, at_one: list, at_zero: list) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of binaries: existing items held at 1, ruled-out ones at 0."""
         one, zero = set(at_one), set(at_zero)
         return (np.array([1.0 if i in one else 0.0 for i in index]), np.array([0.0 if i in zero else 1.0 for i in index]))
 
-    variables("fund_measure", s["measures"], binary=True,
-              **dict(zip(("lower", "upper"), fixed_bounds(s["measures"], s["existing_measures"], s["forbidden_measures"]), strict=True)))
-    variables("build_link", s["links"], binary=True,
-              **dict(zip(("lower", "upper"), fixed_bounds(s["links"], s["existing_links"], s["forbidden_links"]), strict=True)))
-    variables("build_tier", s["tiers"], binary=True,
-              **dict(zip(("lower", "upper"), fixed_bounds(s["tiers"], [], s["forbidden_tiers"]), strict=True)))
+    for name, index, at_one, at_zero in (
+        ("fund_measure", s["measures"], s["existing_measures"], s["forbidden_measures"]),
+        ("build_link", s["links"], s["existing_links"], s["forbidden_links"]),
+        ("build_tier", s["tiers"], [], s["forbidden_tiers"]),
+    ):
+        lower, upper = fixed_bounds(index, at_one, at_zero)
+        variables(name, index, binary=True, lower=lower, upper=upper)
     variables("flow", s["links"], binary=False)
     for market in ("buy", "sell", "dispose"):
         variables(market, s[f"{market}_nodes"], binary=False)

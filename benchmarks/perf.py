@@ -3,8 +3,8 @@
 One command (from the repository root, after ``make setup`` and the ``bench``
 extra: ``.venv/bin/pip install -e '.[bench]'``)::
 
-    make bench-perf                       # about 15 minutes on 2 cores
-    .venv/bin/python benchmarks/perf.py --quick   # about a minute, prints only
+    make bench-perf                       # about 20 minutes on a shared 2-core machine
+    .venv/bin/python benchmarks/perf.py --quick   # 1 to 3 minutes, prints only
 
 It measures, one HiGHS thread everywhere:
 
@@ -18,8 +18,8 @@ It measures, one HiGHS thread everywhere:
 3. **build + hand-over** at growing sizes: eipopt (``build_model`` + loading
    into HiGHS) against a linopy port of the same formulation
    (``benchmarks/linopy_park.py``, checked to be the same model) and against
-   HiGHS reading eipopt's model from an MPS file; then, at the largest size,
-   eipopt end to end (build, hand-over, solve, extraction) against HiGHS alone
+   HiGHS reading eipopt's model from an MPS file; then, at the smallest and the
+   largest size, eipopt end to end (build, hand-over, solve, extraction) against HiGHS alone
    (read + solve), with the **peak memory** of each, each in a fresh process.
 4. **CLI start-up** against the floor ``python -c "import pyomo.environ, highspy"``.
 
@@ -340,7 +340,7 @@ def startup(repeats: int) -> dict[str, float]:
 # --- the run -----------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smaller run (about a minute), printed, not recorded")
+    parser.add_argument("--quick", action="store_true", help="a smaller run (1 to 3 minutes), printed, not recorded")
     parser.add_argument("--cases", type=int, default=10, help="what-if cases per shipped park (default 10)")
     parser.add_argument("--repeats", type=int, default=5, help="runs of each command line (default 5)")
     parser.add_argument("--profile", action="store_true", help="print where the time goes instead of the benchmark")
