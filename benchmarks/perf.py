@@ -4,7 +4,7 @@ One command (from the repository root, after ``make setup`` and the ``bench``
 extra: ``.venv/bin/pip install -e '.[bench]'``)::
 
     make bench-perf                       # about 20 minutes on a shared 2-core machine
-    .venv/bin/python benchmarks/perf.py --quick   # 1 to 3 minutes, prints only
+    .venv/bin/python benchmarks/perf.py --quick   # about 3 minutes on a shared 2-core machine, prints only
 
 It measures, one HiGHS thread everywhere:
 
@@ -340,7 +340,7 @@ def startup(repeats: int) -> dict[str, float]:
 # --- the run -----------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smaller run (1 to 3 minutes), printed, not recorded")
+    parser.add_argument("--quick", action="store_true", help="a smaller run (about 3 minutes on a shared 2-core machine), printed, not recorded")
     parser.add_argument("--cases", type=int, default=10, help="what-if cases per shipped park (default 10)")
     parser.add_argument("--repeats", type=int, default=5, help="runs of each command line (default 5)")
     parser.add_argument("--profile", action="store_true", help="print where the time goes instead of the benchmark")
