@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup run test lint docs bench bench-sweep bench-periods clean
+.PHONY: setup run test lint docs bench bench-sweep bench-periods bench-perf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench-sweep: setup   # build once and re-solve vs rebuild per case (a few minute
 
 bench-periods: setup   # build and solve time at 1, 5 and 20 periods, a pilot park and a large synthetic one (a few minutes)
 	$(BIN)/python -m benchmarks.periods_scaling
+
+bench-perf: setup   # the performance targets side by side: re-solve, sweeps, build vs linopy, memory, start-up (about 20 min on a shared 2-core machine)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/perf.py
 
 docs: setup
 	$(BIN)/python -m eipopt.docs
