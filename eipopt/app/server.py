@@ -24,10 +24,11 @@ from eipopt.app.session import (
 )
 from eipopt.decision import decision_lines, item_names
 from eipopt.economics import STATUS_REJECTED
-from eipopt.figures import network_map, sankey_figure
+from eipopt.figures import sankey_figure
 from eipopt.html_report import render_html_report
 from eipopt.io import load_scenario
 from eipopt.model import ScenarioError
+from eipopt.park_map import network_map
 from eipopt.readable import labelled, money, money_scale, number, shown_of
 from eipopt.report_tables import readable_tables
 from eipopt.result import Result

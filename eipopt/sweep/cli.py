@@ -80,7 +80,7 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
         from eipopt.sweep.plot import DEFAULT_Y, plot_sweep  # matplotlib: only when plotting
 
         keys = list(vary)
-        plots = plot_sweep(frame, keys[0], plot_stem, by=keys[1] if len(keys) > 1 else None, y=y_keys or DEFAULT_Y, title=scenario.name)
+        plots = plot_sweep(frame, keys[0], plot_stem, by=keys[1] if len(keys) > 1 else None, y=y_keys or DEFAULT_Y, title=scenario.name, currency=scenario.settings.currency)
     counts = frame["status"].value_counts().to_dict()
     failed = frame["error"].fillna("").ne("")
     code = EXIT_OK if not failed.any() else EXIT_INVALID if (frame.loc[failed, "status"] == "invalid").all() else EXIT_FAILED
