@@ -11,10 +11,11 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from eipopt.decision import item_names
 from eipopt.model import Scenario
-from eipopt.readable import CO2_UNIT, labelled, money_scale, per_unit
+from eipopt.readable import CO2_UNIT, labelled, money_scale, number, per_unit
 from eipopt.result import Result
 
 #: The Sankey figure's title (the menu adds the resource).
@@ -135,7 +136,7 @@ def sankey_figure(result: Result, scenario: Scenario, resources: list[str] | Non
     units = scenario.resources.set_index("id")["unit"]
     diagram = _sankey_height(result, resources) if resources else 280
     gap = 70  # pixels between the diagrams, for the plan's heading
-    height = 2 * diagram + gap + 110
+    height = 2 * diagram + gap + 150
     split = (diagram + gap / 2) / (2 * diagram + gap)  # share of the plotting area below the middle of the gap
     buttons = []
     for i, resource in enumerate(resources):
@@ -150,8 +151,8 @@ def sankey_figure(result: Result, scenario: Scenario, resources: list[str] | Non
     first = buttons[0]["args"][1]["title.text"] if resources else f"{SANKEY_TITLE}: no resource moves"
     figure_layout(figure, first, height=height)
     figure.update_layout(
-        margin={"l": 20, "r": 20, "t": 90, "b": 20},
-        updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom", "pad": {"b": 30},
+        margin={"l": 20, "r": 20, "t": 130, "b": 20},
+        updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom", "pad": {"b": 6},
                       "showactive": True}] if len(buttons) > 1 else [],
         annotations=[
             {"text": "<b>baseline</b> (nothing new funded or built)", "x": 0.0, "y": 1.0, "xref": "paper", "yref": "paper",
@@ -179,21 +180,46 @@ def budget_figure(result: Result, scenario: Scenario) -> go.Figure:
     return figure
 
 
+#: How breakdown components read on a chart.
+COMPONENT_LABELS = {"capex": "annualised capex", "sales": "sales (revenue, counted negative)", "fixed_opex": "fixed opex",
+                    "measure_opex": "measure opex change", "link_variable": "link variable cost", "measures": "measures (direct)",
+                    "links": "links (operation)"}
+
+
 def breakdown_figure(result: Result, scenario: Scenario, quantity: str) -> go.Figure:
-    """Annual cost (``quantity="cost"``) or CO2e (``"co2"``) by component, baseline against plan."""
+    """Annual cost (``quantity="cost"``) or CO2e (``"co2"``) by component: baseline and plan (left), and the change (right).
+
+    The change has its own axis and scale: beside a park's purchases a saving is
+    too small to see on the left, and the right panel answers where it comes from.
+    """
     frame = result.tables.get("breakdown", pd.DataFrame(columns=["quantity", "component", "value", "baseline_value"]))
     frame = frame[frame["quantity"] == quantity]
+    change = frame["value"] - frame["baseline_value"]
+    currency = scenario.settings.currency
     if quantity == "cost":
-        scale = money_scale(list(frame["value"]) + list(frame["baseline_value"]), scenario.settings.currency)
-        convert, unit, title = scale.scaled, scale.unit("yr"), "Where the annual cost comes from"
+        level = money_scale(list(frame["value"]) + list(frame["baseline_value"]), currency)
+        delta = money_scale(list(change), currency)
+        convert, unit, convert_change, change_unit = level.scaled, level.unit("yr"), delta.scaled, delta.unit("yr")
+        what = "annual cost"
     else:
-        convert, unit, title = float, f"{CO2_UNIT}/yr", "Where the annual CO2e comes from"
-    components = frame["component"].str.replace("_", " ")
-    figure = go.Figure([
-        go.Bar(x=components, y=frame["baseline_value"].map(convert), name="baseline", marker_color="#bbbbbb"),
-        go.Bar(x=components, y=frame["value"].map(convert), name="plan", marker_color=_FIRM),
-    ])
-    figure_layout(figure, f"{title}: baseline and plan", height=380)
-    figure.update_yaxes(title=unit, tickformat=",~r")
-    figure.update_xaxes(title="component")
+        convert = convert_change = float
+        unit = change_unit = f"{CO2_UNIT}/yr"
+        what = "annual CO2e"
+    labels = {**COMPONENT_LABELS, **({"sales": "sales (credit, counted negative)"} if quantity == "co2" else {})}
+    components = [labels.get(c, c.replace("_", " ")) for c in frame["component"]]
+    figure = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.2,
+                           subplot_titles=(f"{what} by component", f"change, plan - baseline (negative: {'saving' if quantity == 'cost' else 'less CO2e'})"))
+    figure.add_trace(go.Bar(y=components, x=frame["baseline_value"].map(convert), name="baseline", orientation="h", marker_color="#bbbbbb"), 1, 1)
+    figure.add_trace(go.Bar(y=components, x=frame["value"].map(convert), name="plan", orientation="h", marker_color=_FIRM), 1, 1)
+    figure.add_trace(go.Bar(y=components, x=change.map(convert_change), name="change", orientation="h", showlegend=False,
+                            marker_color=[_EXIT if v > 0 else LINK_COLOUR for v in change],
+                            text=[number(convert_change(v)) if v else "" for v in change], textposition="auto"), 1, 2)
+    net = change.sum()
+    title = f"Where the {what} comes from and what the plan changes: net {number(convert_change(net))} {change_unit}"
+    figure_layout(figure, title, height=max(320, 140 + 38 * len(components)))
+    figure.update_layout(barmode="group", legend={"orientation": "h", "x": 0, "y": -0.28})
+    figure.update_xaxes(title=unit, tickformat=",~r", row=1, col=1)
+    figure.update_xaxes(title=change_unit, tickformat=",~r", zeroline=True, zerolinecolor="#444", row=1, col=2)
+    figure.update_yaxes(autorange="reversed", row=1, col=1)
+    figure.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
     return figure

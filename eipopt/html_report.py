@@ -85,7 +85,8 @@ def render_html_report(result: Result, scenario: Scenario, analyses: list[Analys
              "Line width: annual flow, compared among links whose amounts share a unit (the key beside the legend).",
              network_map(result, scenario)),
             ("budget-use", "Budget use", "", budget_figure(result, scenario)),
-            ("cost-breakdown", "Annual cost by component", "Capex is annualised over each item's lifetime at the discount rate.",
+            ("cost-breakdown", "Annual cost by component", "Capex is annualised over each item's lifetime at the discount rate; sales are revenue and count negative. "
+             "The right panel has its own scale, so a change small beside the park's purchases is still seen.",
              breakdown_figure(result, scenario, "cost")),
             ("co2-breakdown", "Annual CO2e by component", "", breakdown_figure(result, scenario, "co2")),
         ]

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from eipopt import load_scenario, solve
-from eipopt.figures import LINK_COLOUR, sankey_figure
+from eipopt.decision import decision_lines
+from eipopt.figures import LINK_COLOUR, breakdown_figure, sankey_figure
 from eipopt.park_map import comparable_flows, label_positions, link_widths, network_map, short_label
 from tests.conftest import SCENARIOS
 from tests.tiny import FEED, WASTE, make_scenario
@@ -104,3 +105,24 @@ def test_shipped_sankey_labels_carry_no_ids():
     # two diagrams stacked, each full width, the figure tall enough for the most crowded column
     assert figure.data[0].domain.x == (0, 1)
     assert figure.data[0].domain.y[0] > figure.data[1].domain.y[1]
+
+
+def test_breakdown_shows_what_the_plan_changes(park):
+    """Baseline: 50 t disposed of at 10 (500) and 100 t feed bought at 8 (800); plan: none disposed of, 50 t bought (400).
+
+    The change panel: purchases -400, disposal -500, net -900 VND/yr.
+    """
+    scenario, result = park
+    figure = breakdown_figure(result, scenario, "cost")
+    change = next(t for t in figure.data if t.name == "change")
+    by_component = dict(zip(change.y, change.x, strict=True))
+    assert by_component["purchases"] == pytest.approx(-400)
+    assert by_component["disposal"] == pytest.approx(-500)
+    assert "net -900 VND/yr" in figure.layout.title.text
+
+
+def test_decision_lists_items_apart_when_names_hold_commas(park):
+    scenario, result = park
+    line = next(x for x in decision_lines(result, scenario) if x.startswith("Links built"))
+    assert "(L1); " in line or "(L2); " in line  # "resource, from -> to (id); next ..."
+    assert next(x for x in decision_lines(result, scenario) if "candidate" in x).startswith("Build 2 of 2 candidate links")  # no "0 of 0 measures"
