@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -19,6 +20,7 @@ from eipopt import load_scenario, solve
 from eipopt.decision import decision_lines
 from eipopt.figures import LINK_COLOUR, breakdown_figure, sankey_figure
 from eipopt.park_map import comparable_flows, label_positions, link_widths, network_map, short_label
+from eipopt.workbook import write_results_workbook
 from tests.conftest import SCENARIOS
 from tests.tiny import FEED, WASTE, make_scenario
 
@@ -126,3 +128,18 @@ def test_decision_lists_items_apart_when_names_hold_commas(park):
     line = next(x for x in decision_lines(result, scenario) if x.startswith("Links built"))
     assert "(L1); " in line or "(L2); " in line  # "resource, from -> to (id); next ..."
     assert next(x for x in decision_lines(result, scenario) if "candidate" in x).startswith("Build 2 of 2 candidate links")  # no "0 of 0 measures"
+
+
+def test_workbook_breakdown_says_what_the_plan_changes(park, tmp_path):
+    """The breakdown sheet's change column is plan - baseline (purchases -400, disposal -500); its charts carry the unit."""
+    scenario, result = park
+    book = openpyxl.load_workbook(write_results_workbook(result, scenario, tmp_path / "park.xlsx"))
+    rows = list(book["breakdown"].iter_rows(values_only=True))
+    header = list(rows[0])
+    change = {(r[header.index("quantity")], r[header.index("component")]): r[header.index("change, plan - baseline")] for r in rows[1:]}
+    assert change[("cost", "purchases")] == pytest.approx(-400)
+    assert change[("cost", "disposal")] == pytest.approx(-500)
+    charts = book["breakdown"]._charts
+    assert len(charts) == 2
+    titles = [chart.y_axis.title.tx.rich.p[0].r[0].t for chart in charts]
+    assert titles == ["VND/yr", "VND/yr"]  # the unit of the cost rows, not a column header
