@@ -213,6 +213,14 @@ def network_map(result: Result, scenario: Scenario) -> go.Figure:
     figure.update_layout(legend={"title": {"text": "links"}, "x": 1.02, "y": 1.0, "xanchor": "left"},
                          margin={"l": 60, "r": 250, "t": 80 + 20 * len(notes), "b": 60})
     _add_width_key(figure, comparable_flows(flowing, scenario) if len(flowing) else pd.DataFrame(columns=["group", "amount"]))
+    if firms.empty:  # an empty frame of axes would read as "nothing built"; say why there is no map
+        figure.add_annotation(text="No firm has coordinates (x_km, y_km in firms.csv), so the park cannot be drawn.<br>"
+                                   "The links built are in the links table.", x=0.5, y=0.5, xref="paper", yref="paper",
+                              showarrow=False, font={"size": 14})
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
+        figure.update_layout(height=260, showlegend=False)
+        return figure
     figure.update_xaxes(title="east (km)", zeroline=False, tickformat=",~r")
     figure.update_yaxes(title="north (km)", zeroline=False, scaleanchor="x", scaleratio=1, tickformat=",~r")
     return figure
@@ -227,6 +235,8 @@ def _add_width_key(figure: go.Figure, flows: pd.DataFrame) -> None:
 
     Drawn as shapes, because plotly's legend draws every line at the same width.
     """
+    if flows.empty:
+        return
     y = 0.55
     figure.add_annotation(text="<b>line width</b> (compared within a unit)", x=1.02, y=y + 0.06, xref="paper", yref="paper",
                           xanchor="left", showarrow=False, font={"size": 11})

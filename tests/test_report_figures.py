@@ -143,3 +143,11 @@ def test_workbook_breakdown_says_what_the_plan_changes(park, tmp_path):
     assert len(charts) == 2
     titles = [chart.y_axis.title.tx.rich.p[0].r[0].t for chart in charts]
     assert titles == ["VND/yr", "VND/yr"]  # the unit of the cost rows, not a column header
+
+
+def test_map_without_coordinates_says_so(park):
+    scenario, result = park
+    unplaced = scenario.with_overrides({f"firms.{f}.x_km": "" for f in ("A", "B", "C")})
+    figure = network_map(result, unplaced)
+    assert any("No firm has coordinates" in a.text for a in figure.layout.annotations)
+    assert not figure.layout.shapes  # no width key for links that are not drawn
