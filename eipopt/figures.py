@@ -113,42 +113,42 @@ def firm_names(scenario: Scenario) -> dict[str, str]:
     return {fid: (name if isinstance(name, str) and name.strip() else fid) for fid, name in zip(scenario.firms["id"], scenario.firms["name"], strict=True)}
 
 
-def _sankey_height(result: Result, resources: list[str]) -> int:
-    """Height of one diagram: enough for the most crowded column (firms, or links) of any resource."""
-    flows = result.flows
-    crowded = 1
-    for resource in resources:
-        firms = flows[flows["resource"] == resource]["firm"].nunique()
-        links = ((result.links["resource"] == resource) | (result.links["sink_resource"] == resource)).sum()
-        crowded = max(crowded, firms, int(links))
-    return max(280, 60 + 34 * crowded)
+def _sankey_height(result: Result, resource: str) -> int:
+    """Height of the figure for one resource: both diagrams tall enough for their most crowded column (firms, or links)."""
+    firms = result.flows[result.flows["resource"] == resource]["firm"].nunique()
+    links = int(((result.links["resource"] == resource) | (result.links["sink_resource"] == resource)).sum())
+    diagram = max(220, 40 + 30 * max(firms, links, 1))
+    return round(2 * diagram / (1 - _SANKEY_GAP)) + 150  # the gap for the plan's heading, and the title and menu
+
+
+#: Share of the plotting area between the baseline (above) and the plan (below).
+_SANKEY_GAP = 0.08
 
 
 def sankey_figure(result: Result, scenario: Scenario, resources: list[str] | None = None) -> go.Figure:
     """Baseline (top) and plan (bottom) Sankey of each resource, each full width; a menu picks the resource.
 
     One resource at a time, so every figure is in one unit (t/yr, MWh/yr ...).
-    The height follows the most crowded column so that node labels do not collide.
+    Picking a resource also sets the figure's height to what its most crowded
+    column needs, so node labels do not collide and a resource of two firms is not stretched.
     """
     figure = go.Figure()
     resources = resources if resources is not None else sankey_resources(result)
     names = dict(zip(scenario.resources["id"], scenario.resources["name"], strict=True))
     units = scenario.resources.set_index("id")["unit"]
-    diagram = _sankey_height(result, resources) if resources else 280
-    gap = 70  # pixels between the diagrams, for the plan's heading
-    height = 2 * diagram + gap + 150
-    split = (diagram + gap / 2) / (2 * diagram + gap)  # share of the plotting area below the middle of the gap
+    split = 0.5
     buttons = []
     for i, resource in enumerate(resources):
-        for baseline, domain in ((True, [split + gap / 2 / (2 * diagram + gap), 1.0]), (False, [0.0, split - gap / 2 / (2 * diagram + gap)])):
+        for baseline, domain in ((True, [split + _SANKEY_GAP / 2, 1.0]), (False, [0.0, split - _SANKEY_GAP / 2])):
             trace = _sankey_trace(result, scenario, resource, baseline, domain)
             trace.visible = i == 0
             figure.add_trace(trace)
         visible = [j // 2 == i for j in range(2 * len(resources))]
         title = f"{SANKEY_TITLE}: {labelled(resource, names.get(resource))} ({per_unit(str(units[resource]))})"
         buttons.append({"label": labelled(resource, names.get(resource)), "method": "update",
-                        "args": [{"visible": visible}, {"title.text": title}]})
+                        "args": [{"visible": visible}, {"title.text": title, "height": _sankey_height(result, resource)}]})
     first = buttons[0]["args"][1]["title.text"] if resources else f"{SANKEY_TITLE}: no resource moves"
+    height = buttons[0]["args"][1]["height"] if resources else 300
     figure_layout(figure, first, height=height)
     figure.update_layout(
         margin={"l": 20, "r": 20, "t": 130, "b": 20},

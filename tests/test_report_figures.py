@@ -104,9 +104,13 @@ def test_shipped_sankey_labels_carry_no_ids():
     for trace in figure.data:
         for label in trace.node.label:
             assert not any(i in label for i in ids), label
-    # two diagrams stacked, each full width, the figure tall enough for the most crowded column
+    # two diagrams stacked, each full width
     assert figure.data[0].domain.x == (0, 1)
     assert figure.data[0].domain.y[0] > figure.data[1].domain.y[1]
+    # picking a resource sets the height its column of firms needs: 15 firms have electricity rows, 2 general waste rows
+    heights = {b.label.split(" (")[-1].rstrip(")"): b.args[1]["height"] for b in figure.layout.updatemenus[0].buttons}
+    assert heights["electricity"] > heights["general_waste"]
+    assert figure.layout.height == figure.layout.updatemenus[0].buttons[0].args[1]["height"]
 
 
 def test_breakdown_shows_what_the_plan_changes(park):
