@@ -45,11 +45,11 @@ def decision_lines(result: Result, scenario: Scenario, where: str = "all in the 
     measures, links = result.measures, result.links
     n_tiers = len(s.get("tiers_built", []))
     tier_text = f" and {n_tiers} capacity expansion step(s)" if n_tiers else ""
-    lines.append(
-        f"Fund {s['n_measures_funded']} of {measures.loc[~measures['existing'], 'id'].nunique()} candidate measures and build "
-        f"{s['n_links_built']} of {links.loc[~links['existing'], 'id'].nunique()} candidate links{tier_text}: "
-        f"new investment {money(s['capex_total'], currency)}."
-    )
+    candidates = {"measures": measures.loc[~measures["existing"], "id"].nunique(), "links": links.loc[~links["existing"], "id"].nunique()}  # ids: a multi-period table has a row per period
+    actions = [f"{verb} {s[key]} of {candidates[table]} candidate {table}" for verb, key, table in
+               (("fund", "n_measures_funded", "measures"), ("build", "n_links_built", "links")) if candidates[table]]
+    what = " and ".join(actions) if actions else "nothing to decide (no candidate measures or links)"
+    lines.append(f"{what[0].upper()}{what[1:]}{tier_text}: new investment {money(s['capex_total'], currency)}.")
     if s["baseline_cost"] is None:
         lines.append("No baseline to compare with: without new items the park cannot operate "
                      "(see the baseline problems), so no savings are claimed.")
@@ -104,7 +104,8 @@ def funded_lines(result: Result, scenario: Scenario, where: str) -> list[str]:
     for title, named in items.items():
         if named:
             cut = shown_of(min(NAMED_ITEMS, len(named)), len(named), where)
-            lines.append(f"{title}: {', '.join(named[:NAMED_ITEMS])}" + (f" ({cut})" if cut else "") + ".")
+            # "; " between items: a link's name holds a comma ("resource, from -> to")
+            lines.append(f"{title}: {'; '.join(named[:NAMED_ITEMS])}" + (f" ({cut})" if cut else "") + ".")
     return lines
 
 

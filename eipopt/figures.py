@@ -11,23 +11,23 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from eipopt.decision import item_names
 from eipopt.model import Scenario
 from eipopt.readable import CO2_UNIT, labelled, money_scale, number, per_unit
 from eipopt.result import Result
 
-#: Trace names the tests and the app look for.
+#: The Sankey figure's title (the menu adds the resource).
 SANKEY_TITLE = "Resource flows through the park"
-MAP_TITLE = "Park network"
 
 _MARKET = "#7f7f7f"
 _FIRM = "#1f77b4"
-_LINK = "#2ca02c"
+LINK_COLOUR = "#2ca02c"
 _EXIT = "#d62728"
 
 
-def _layout(figure: go.Figure, title: str, height: int = 450) -> go.Figure:
+def figure_layout(figure: go.Figure, title: str, height: int = 450) -> go.Figure:
     figure.update_layout(title={"text": title, "x": 0.01}, height=height, margin={"l": 60, "r": 20, "t": 70, "b": 50},
                          template="plotly_white", font={"size": 12})
     return figure
@@ -47,133 +47,120 @@ def sankey_resources(result: Result) -> list[str]:
     return sorted(active, key=lambda r: (-on_links.get(r, 0), -firms.get(r, 0), r))
 
 
-def _sankey_trace(result: Result, scenario: Scenario, resource: str, baseline: bool, domain_x: list[float]) -> go.Sankey:
-    """Sankey of one resource: market / generation -> firms -> links -> firms -> demand / market / disposal."""
+def _sankey_trace(result: Result, scenario: Scenario, resource: str, baseline: bool, domain_y: list[float]) -> go.Sankey:
+    """Sankey of one resource: market / generation -> firms -> links -> firms -> demand / market / disposal.
+
+    Nodes are labelled by names: firms by their name, a link by where it takes the
+    resource ("to <sink firm>") or, when only its delivery is this resource, where
+    it comes from ("from <source firm>"); the link's full name and id are on hover.
+    """
     prefix = "baseline_" if baseline else ""
-    firm_names = dict(zip(scenario.firms["id"], scenario.firms["name"], strict=True))
+    names = firm_names(scenario)
+    link_names = item_names(scenario, "links")
     unit = per_unit(str(scenario.resources.set_index("id").at[resource, "unit"]))
     flows = result.flows[result.flows["resource"] == resource]
-    nodes: dict[str, tuple[str, str]] = {}
+    nodes: dict[str, tuple[str, str, str]] = {}  # key -> label, colour, hover; only nodes that something flows through
     sources, targets, values = [], [], []
+    Node = tuple[str, str, str, str]  # key, label, colour, hover
 
-    def node(key: str, label: str, colour: str) -> int:
-        if key not in nodes:
-            nodes[key] = (label, colour)
-        return list(nodes).index(key)
+    def firm(firm_id: str) -> Node:
+        return f"firm:{firm_id}", names[firm_id], _FIRM, labelled(firm_id, names[firm_id])
 
-    def add(source: int, target: int, value: float) -> None:
+    def add(source: Node, target: Node, value: float) -> None:
         if value > 1e-9:
-            sources.append(source)
-            targets.append(target)
+            for key, label, colour, hover in (source, target):
+                nodes.setdefault(key, (label, colour, hover))
+            sources.append(list(nodes).index(source[0]))
+            targets.append(list(nodes).index(target[0]))
             values.append(value)
 
+    market = {key: (key, label, colour, label) for key, label, colour in (
+        ("buy", "bought from the market", _MARKET), ("gen", "generated on site", _MARKET), ("use", "used on site", _EXIT),
+        ("sell", "sold to the market", _EXIT), ("dispose", "disposed of", _EXIT))}
     for row in flows.itertuples():
-        firm = node(f"firm:{row.firm}", firm_names.get(row.firm) or row.firm, _FIRM)
-        add(node("buy", "bought from the market", _MARKET), firm, getattr(row, f"{prefix}buy"))
-        add(node("gen", "generated on site", _MARKET), firm, getattr(row, f"{prefix}generation"))
-        add(firm, node("use", "used on site", _EXIT), getattr(row, f"{prefix}demand") + getattr(row, f"{prefix}link_use"))
-        add(firm, node("sell", "sold to the market", _EXIT), getattr(row, f"{prefix}sell"))
-        add(firm, node("dispose", "disposed of", _EXIT), getattr(row, f"{prefix}dispose"))
+        add(market["buy"], firm(row.firm), getattr(row, f"{prefix}buy"))
+        add(market["gen"], firm(row.firm), getattr(row, f"{prefix}generation"))
+        add(firm(row.firm), market["use"], getattr(row, f"{prefix}demand") + getattr(row, f"{prefix}link_use"))
+        add(firm(row.firm), market["sell"], getattr(row, f"{prefix}sell"))
+        add(firm(row.firm), market["dispose"], getattr(row, f"{prefix}dispose"))
     yields = dict(zip(scenario.links["id"], scenario.links["yield"], strict=True))
-    links = result.links
-    flow_column = f"{prefix}flow"
-    for row in links.itertuples():
-        flow = getattr(row, flow_column)
+    for row in result.links.itertuples():
+        flow = getattr(row, f"{prefix}flow")
         if not flow or (isinstance(flow, float) and math.isnan(flow)):
             continue
-        label = f"link {row.id}"  # the firms either side name it; ids keep the diagram legible
+        label = f"to {names[row.sink]}" if row.resource == resource else f"from {names[row.source]}"
+        link = (f"link:{row.id}", label, LINK_COLOUR, f"link {labelled(row.id, link_names.get(row.id))}")
         if row.resource == resource:
-            add(node(f"firm:{row.source}", firm_names.get(row.source) or row.source, _FIRM), node(f"link:{row.id}", label, _LINK), flow)
+            add(firm(row.source), link, flow)
         if row.sink_resource == resource:
-            add(node(f"link:{row.id}", label, _LINK), node(f"firm:{row.sink}", firm_names.get(row.sink) or row.sink, _FIRM), flow * yields[row.id])
+            add(link, firm(row.sink), flow * yields[row.id])
     return go.Sankey(
-        domain={"x": domain_x, "y": [0, 1]},
+        domain={"x": [0, 1], "y": domain_y},
         arrangement="snap",
         valueformat=",.4~g",
         valuesuffix=f" {unit}",
-        node={"label": [label for label, _ in nodes.values()], "color": [c for _, c in nodes.values()], "pad": 12, "thickness": 14},
+        textfont={"size": 12},
+        node={"label": [label for label, _, _ in nodes.values()], "color": [c for _, c, _ in nodes.values()],
+              "customdata": [hover for _, _, hover in nodes.values()], "hovertemplate": "%{customdata}<br>%{value}<extra></extra>",
+              "pad": 14, "thickness": 16},
         link={"source": sources, "target": targets, "value": values},
         name=f"{'baseline' if baseline else 'plan'}: {resource}",
     )
 
 
+def firm_names(scenario: Scenario) -> dict[str, str]:
+    """Firm id -> its name (the id where the name is blank)."""
+    return {fid: (name if isinstance(name, str) and name.strip() else fid) for fid, name in zip(scenario.firms["id"], scenario.firms["name"], strict=True)}
+
+
+def _sankey_height(result: Result, resource: str) -> int:
+    """Height of the figure for one resource: both diagrams tall enough for their most crowded column (firms, or links)."""
+    firms = result.flows[result.flows["resource"] == resource]["firm"].nunique()
+    links = int(((result.links["resource"] == resource) | (result.links["sink_resource"] == resource)).sum())
+    diagram = max(220, 40 + 30 * max(firms, links, 1))
+    return round(2 * diagram / (1 - _SANKEY_GAP)) + 150  # the gap for the plan's heading, and the title and menu
+
+
+#: Share of the plotting area between the baseline (above) and the plan (below).
+_SANKEY_GAP = 0.08
+
+
 def sankey_figure(result: Result, scenario: Scenario, resources: list[str] | None = None) -> go.Figure:
-    """Baseline (left) and plan (right) Sankey of each resource; a menu picks the resource.
+    """Baseline (top) and plan (bottom) Sankey of each resource, each full width; a menu picks the resource.
 
     One resource at a time, so every figure is in one unit (t/yr, MWh/yr ...).
+    Picking a resource also sets the figure's height to what its most crowded
+    column needs, so node labels do not collide and a resource of two firms is not stretched.
     """
     figure = go.Figure()
     resources = resources if resources is not None else sankey_resources(result)
     names = dict(zip(scenario.resources["id"], scenario.resources["name"], strict=True))
+    units = scenario.resources.set_index("id")["unit"]
+    split = 0.5
     buttons = []
     for i, resource in enumerate(resources):
-        for baseline, domain in ((True, [0.0, 0.47]), (False, [0.53, 1.0])):
+        for baseline, domain in ((True, [split + _SANKEY_GAP / 2, 1.0]), (False, [0.0, split - _SANKEY_GAP / 2])):
             trace = _sankey_trace(result, scenario, resource, baseline, domain)
             trace.visible = i == 0
             figure.add_trace(trace)
         visible = [j // 2 == i for j in range(2 * len(resources))]
-        unit = per_unit(str(scenario.resources.set_index("id").at[resource, "unit"]))
+        title = f"{SANKEY_TITLE}: {labelled(resource, names.get(resource))} ({per_unit(str(units[resource]))})"
         buttons.append({"label": labelled(resource, names.get(resource)), "method": "update",
-                        "args": [{"visible": visible}, {"title.text": f"{SANKEY_TITLE}: {labelled(resource, names.get(resource))} ({unit})"}]})
-    first = f": {buttons[0]['label']} ({per_unit(str(scenario.resources.set_index('id').at[resources[0], 'unit']))})" if resources else ": no resource moves"
-    _layout(figure, f"{SANKEY_TITLE}{first}", height=520)
+                        "args": [{"visible": visible}, {"title.text": title, "height": _sankey_height(result, resource)}]})
+    first = buttons[0]["args"][1]["title.text"] if resources else f"{SANKEY_TITLE}: no resource moves"
+    height = buttons[0]["args"][1]["height"] if resources else 300
+    figure_layout(figure, first, height=height)
     figure.update_layout(
-        updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right", "y": 1.13, "yanchor": "top", "showactive": True}] if len(buttons) > 1 else [],
+        margin={"l": 20, "r": 20, "t": 130, "b": 20},
+        updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom", "pad": {"b": 6},
+                      "showactive": True}] if len(buttons) > 1 else [],
         annotations=[
-            {"text": "<b>baseline</b> (nothing new)", "x": 0.0, "y": 1.04, "xref": "paper", "yref": "paper", "showarrow": False, "xanchor": "left"},
-            {"text": "<b>plan</b> (optimised)", "x": 0.53, "y": 1.04, "xref": "paper", "yref": "paper", "showarrow": False, "xanchor": "left"},
+            {"text": "<b>baseline</b> (nothing new funded or built)", "x": 0.0, "y": 1.0, "xref": "paper", "yref": "paper",
+             "showarrow": False, "xanchor": "left", "yanchor": "bottom"},
+            {"text": "<b>plan</b> (optimised)", "x": 0.0, "y": split, "xref": "paper", "yref": "paper",
+             "showarrow": False, "xanchor": "left", "yanchor": "middle"},
         ],
     )
-    return figure
-
-
-def network_map(result: Result, scenario: Scenario) -> go.Figure:
-    """Firms at (x_km, y_km); links drawn built (width by flow, relative within each resource), existing, or candidate (dotted)."""
-    figure = go.Figure()
-    firms = scenario.firms.dropna(subset=["x_km", "y_km"])
-    position = {row.id: (row.x_km, row.y_km) for row in firms.itertuples()}
-    missing = len(scenario.firms) - len(firms)
-    links = result.tables.get("links", pd.DataFrame(columns=["id", "source", "sink", "resource", "built", "existing", "flow"]))
-    link_names = item_names(scenario, "links")
-    units = scenario.resources.set_index("id")["unit"]
-    largest = links.groupby("resource")["flow"].max() if len(links) else pd.Series(dtype=float)
-    styles = {
-        "candidate, not built": {"color": "#bbbbbb", "dash": "dot"},
-        "existing": {"color": "#555555", "dash": "solid"},
-        "built (new)": {"color": _LINK, "dash": "solid"},
-    }
-    shown_legend = set()
-    unplaced = 0
-    for row in links.itertuples():
-        if row.source not in position or row.sink not in position:
-            unplaced += 1
-            continue
-        state = "existing" if row.existing else "built (new)" if row.built else "candidate, not built"
-        top = largest.get(row.resource, 0.0)
-        width = 1.5 if state == "candidate, not built" or not top else 2 + 8 * row.flow / top
-        (x0, y0), (x1, y1) = position[row.source], position[row.sink]
-        figure.add_trace(go.Scatter(
-            x=[x0, x1], y=[y0, y1], mode="lines", line={"width": width, **styles[state]},
-            name=state, legendgroup=state, showlegend=state not in shown_legend,
-            hovertemplate=f"{labelled(row.id, link_names.get(row.id))}<br>{state}<br>flow {number(row.flow)} {per_unit(str(units.get(row.resource, '')))}<extra></extra>",
-        ))
-        shown_legend.add(state)
-    crowded = len(firms) > 12  # names would overlap: show them on hover only
-    figure.add_trace(go.Scatter(
-        x=firms["x_km"], y=firms["y_km"], mode="markers" if crowded else "markers+text", name="firm",
-        text=[name or fid for fid, name in zip(firms["id"], firms["name"], strict=True)], textposition="top center",
-        textfont={"size": 10}, marker={"size": 11, "color": _FIRM, "line": {"width": 1, "color": "white"}},
-        hovertemplate="%{text}<br>x %{x:.2f} km, y %{y:.2f} km<extra></extra>",
-    ))
-    notes = ["firm names on hover"] if crowded else []
-    if missing:
-        notes.append(f"{missing} of {len(scenario.firms)} firms have no coordinates and are not drawn")
-    if unplaced:
-        notes.append(f"{unplaced} of {len(links)} links join a firm without coordinates and are not drawn")
-    title = MAP_TITLE + ": built and candidate links (line width: flow, relative within each resource)"
-    _layout(figure, title + ("<br><sup>" + "; ".join(notes) + "</sup>" if notes else ""), height=560)
-    figure.update_xaxes(title="east (km)", zeroline=False, tickformat=",~r")
-    figure.update_yaxes(title="north (km)", zeroline=False, scaleanchor="x", scaleratio=1, tickformat=",~r")
     return figure
 
 
@@ -185,7 +172,7 @@ def budget_figure(result: Result, scenario: Scenario) -> go.Figure:
         go.Bar(y=budgets["id"], x=budgets["limit"].map(scale.scaled), name="limit", orientation="h", marker_color="#c7d7ea"),
         go.Bar(y=budgets["id"], x=budgets["used"].map(scale.scaled), name="used", orientation="h", marker_color=_FIRM),
     ])
-    _layout(figure, "How much of each budget the plan uses", height=max(220, 90 + 60 * len(budgets)))
+    figure_layout(figure, "How much of each budget the plan uses", height=max(220, 90 + 60 * len(budgets)))
     figure.update_layout(margin={"l": 40 + 7 * max((len(b) for b in budgets["id"]), default=5)})
     figure.update_layout(barmode="overlay")
     figure.update_xaxes(title=f"{scale.unit()}", tickformat=",~r")
@@ -193,21 +180,46 @@ def budget_figure(result: Result, scenario: Scenario) -> go.Figure:
     return figure
 
 
+#: How breakdown components read on a chart.
+COMPONENT_LABELS = {"capex": "annualised capex", "sales": "sales (revenue, counted negative)", "fixed_opex": "fixed opex",
+                    "measure_opex": "measure opex change", "link_variable": "link variable cost", "measures": "measures (direct)",
+                    "links": "links (operation)"}
+
+
 def breakdown_figure(result: Result, scenario: Scenario, quantity: str) -> go.Figure:
-    """Annual cost (``quantity="cost"``) or CO2e (``"co2"``) by component, baseline against plan."""
+    """Annual cost (``quantity="cost"``) or CO2e (``"co2"``) by component: baseline and plan (left), and the change (right).
+
+    The change has its own axis and scale: beside a park's purchases a saving is
+    too small to see on the left, and the right panel answers where it comes from.
+    """
     frame = result.tables.get("breakdown", pd.DataFrame(columns=["quantity", "component", "value", "baseline_value"]))
     frame = frame[frame["quantity"] == quantity]
+    change = frame["value"] - frame["baseline_value"]
+    currency = scenario.settings.currency
     if quantity == "cost":
-        scale = money_scale(list(frame["value"]) + list(frame["baseline_value"]), scenario.settings.currency)
-        convert, unit, title = scale.scaled, scale.unit("yr"), "Where the annual cost comes from"
+        level = money_scale(list(frame["value"]) + list(frame["baseline_value"]), currency)
+        delta = money_scale(list(change), currency)
+        convert, unit, convert_change, change_unit = level.scaled, level.unit("yr"), delta.scaled, delta.unit("yr")
+        what = "annual cost"
     else:
-        convert, unit, title = float, f"{CO2_UNIT}/yr", "Where the annual CO2e comes from"
-    components = frame["component"].str.replace("_", " ")
-    figure = go.Figure([
-        go.Bar(x=components, y=frame["baseline_value"].map(convert), name="baseline", marker_color="#bbbbbb"),
-        go.Bar(x=components, y=frame["value"].map(convert), name="plan", marker_color=_FIRM),
-    ])
-    _layout(figure, f"{title}: baseline and plan", height=380)
-    figure.update_yaxes(title=unit, tickformat=",~r")
-    figure.update_xaxes(title="component")
+        convert = convert_change = float
+        unit = change_unit = f"{CO2_UNIT}/yr"
+        what = "annual CO2e"
+    labels = {**COMPONENT_LABELS, **({"sales": "sales (credit, counted negative)"} if quantity == "co2" else {})}
+    components = [labels.get(c, c.replace("_", " ")) for c in frame["component"]]
+    figure = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.2,
+                           subplot_titles=(f"{what} by component", f"change, plan - baseline (negative: {'saving' if quantity == 'cost' else 'less CO2e'})"))
+    figure.add_trace(go.Bar(y=components, x=frame["baseline_value"].map(convert), name="baseline", orientation="h", marker_color="#bbbbbb"), 1, 1)
+    figure.add_trace(go.Bar(y=components, x=frame["value"].map(convert), name="plan", orientation="h", marker_color=_FIRM), 1, 1)
+    figure.add_trace(go.Bar(y=components, x=change.map(convert_change), name="change", orientation="h", showlegend=False,
+                            marker_color=[_EXIT if v > 0 else LINK_COLOUR for v in change],
+                            text=[number(convert_change(v)) if v else "" for v in change], textposition="auto"), 1, 2)
+    net = change.sum()
+    title = f"Where the {what} comes from and what the plan changes: net {number(convert_change(net))} {change_unit}"
+    figure_layout(figure, title, height=max(320, 140 + 38 * len(components)))
+    figure.update_layout(barmode="group", legend={"orientation": "h", "x": 0, "y": -0.28})
+    figure.update_xaxes(title=unit, tickformat=",~r", row=1, col=1)
+    figure.update_xaxes(title=change_unit, tickformat=",~r", zeroline=True, zerolinecolor="#444", row=1, col=2)
+    figure.update_yaxes(autorange="reversed", row=1, col=1)
+    figure.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
     return figure

@@ -21,8 +21,9 @@ import plotly.graph_objects as go
 
 from eipopt.decision import decision_lines, headline, headline_scale
 from eipopt.economics import STATUS_REJECTED
-from eipopt.figures import MAP_TITLE, breakdown_figure, budget_figure, network_map, sankey_figure
+from eipopt.figures import breakdown_figure, budget_figure, sankey_figure
 from eipopt.model import Scenario
+from eipopt.park_map import MAP_TITLE, network_map
 from eipopt.readable import formatted_frame, is_numeric_kind, number, shown_of
 from eipopt.report_tables import readable_tables
 from eipopt.result import Result
@@ -79,11 +80,13 @@ def render_html_report(result: Result, scenario: Scenario, analyses: list[Analys
     if "flows" in result.tables:
         plots = [
             ("sankey", "Resource flows: baseline and plan", "Pick a resource in the menu: each diagram is in that resource's unit. "
-             "Left: the baseline (nothing new funded); right: the plan.", sankey_figure(result, scenario)),
-            ("map", MAP_TITLE, "Firms at their x_km / y_km; green: new links the plan builds, grey: existing, dotted: candidates left out.",
+             "Top: the baseline (nothing new funded or built); below: the plan. Links are named by where they take the resource.", sankey_figure(result, scenario)),
+            ("map", MAP_TITLE, "Firms at their x_km / y_km; green: new links the plan builds, grey: existing, dotted: candidates left out. "
+             "Line width: annual flow, compared among links whose amounts share a unit (the key beside the legend).",
              network_map(result, scenario)),
             ("budget-use", "Budget use", "", budget_figure(result, scenario)),
-            ("cost-breakdown", "Annual cost by component", "Capex is annualised over each item's lifetime at the discount rate.",
+            ("cost-breakdown", "Annual cost by component", "Capex is annualised over each item's lifetime at the discount rate; sales are revenue and count negative. "
+             "The right panel has its own scale, so a change small beside the park's purchases is still seen.",
              breakdown_figure(result, scenario, "cost")),
             ("co2-breakdown", "Annual CO2e by component", "", breakdown_figure(result, scenario, "co2")),
         ]

@@ -213,6 +213,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "dispose": ColumnLabel("disposed of", "amount"),
     "utilisation": ColumnLabel("utilisation", "share"),
     "value": ColumnLabel("plan", "amount"),
+    "change_from_baseline": ColumnLabel("change, plan - baseline", "amount"),
     # analyses
     "point": ColumnLabel("point", "count"),
     "rank": ColumnLabel("rank", "count"),

@@ -45,6 +45,8 @@ def write_results_workbook(result: Result, scenario: Scenario, path: str | Path)
     summary.title = SUMMARY_SHEET
     _write_summary(summary, result, scenario)
     for name, frame in readable_tables(result, scenario).items():
+        if name == "breakdown":  # what the plan changes, for the second chart of the sheet
+            frame = frame.assign(change_from_baseline=frame["value"] - frame["baseline_value"])
         sheet = book.create_sheet(name)
         write_table(sheet, frame, scenario.settings.currency)
         _chart_table(sheet, name, frame)
@@ -212,14 +214,21 @@ def _chart_table(sheet: Worksheet, name: str, frame: pd.DataFrame) -> None:
         if not cost_rows:
             return
         cols = list(frame.columns)
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = "Annual cost by component: baseline and plan"
-        for column in ("baseline_value", "value"):
-            col = cols.index(column) + 1
-            chart.add_data(Reference(sheet, min_col=col, min_row=1, max_row=cost_rows[-1]), titles_from_data=True)
-        chart.set_categories(Reference(sheet, min_col=cols.index("component") + 1, min_row=2, max_row=cost_rows[-1]))
-        chart.x_axis.title = "component"
-        chart.y_axis.title = sheet.cell(1, cols.index("value") + 1).value.split("(")[-1].rstrip(")")
-        chart.height, chart.width = 9, 16
-        sheet.add_chart(chart, f"{get_column_letter(len(cols) + 2)}2")
+        unit = sheet.cell(cost_rows[0], cols.index("unit") + 1).value  # the scale the money rows are shown in
+        charts = (("Annual cost by component: baseline and plan", ("baseline_value", "value"), 2),
+                  ("What the plan changes: annual cost, plan - baseline (negative: saving)", ("change_from_baseline",), 21))
+        for title, columns, anchor_row in charts:
+            chart = BarChart()
+            chart.type = "bar"
+            chart.title = title
+            for column in columns:
+                col = cols.index(column) + 1
+                chart.add_data(Reference(sheet, min_col=col, min_row=1, max_row=cost_rows[-1]), titles_from_data=True)
+            chart.set_categories(Reference(sheet, min_col=cols.index("component") + 1, min_row=2, max_row=cost_rows[-1]))
+            chart.x_axis.title = "component"
+            chart.x_axis.tickLblPos = "low"  # names at the left edge, clear of bars that go negative
+            chart.y_axis.title = unit
+            if len(columns) == 1:
+                chart.legend = None
+            chart.height, chart.width = 9, 16
+            sheet.add_chart(chart, f"{get_column_letter(len(cols) + 2)}{anchor_row}")

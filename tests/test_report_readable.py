@@ -51,6 +51,9 @@ def test_degenerate_fronts_are_said_in_words():
     inside_gap = _front([1.000e12, 1.001e12], [2000.0, 1000.0], [0.01, 0.01])  # 0.1 % apart, gap 1 %
     assert "gap" in front_is_degenerate(inside_gap)
     assert front_is_degenerate(_front([1.0e12, 1.2e12], [2000.0, 1000.0], [0.0, 0.0])) == ""
+    # costs apart, but CO2e 0.8 t apart of 185,022: 4.3e-6 relative, inside a gap of 6e-5 (as on Amata's front)
+    co2_inside_gap = _front([1.0645e12, 1.0662e12], [185_022.0, 185_021.2], [0.0, 6e-5])
+    assert "CO2e differ by 0.8" in front_is_degenerate(co2_inside_gap)
     figure = pareto_plot(inside_gap, "VND")
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert any("No trade-off" in t for t in texts)

@@ -9,6 +9,7 @@ notebooks alike.
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +71,8 @@ def front_is_degenerate(front: ParetoFront) -> str:
     """Why ``front`` shows no trade-off, in words (``""`` when it does).
 
     A single point (least cost is also least CO2e), or points whose costs or
-    CO2e differ by less than the solver's gap, are not a trade-off.
+    CO2e differ by less than the solver's relative gap (the largest of the
+    points' gaps, applied to the largest cost or CO2e), are not a trade-off.
     """
     points = front.points
     if len(points) < 2:
@@ -80,6 +82,12 @@ def front_is_degenerate(front: ParetoFront) -> str:
     if gap > 0 and cost_range <= gap * points["total_cost"].abs().max():
         return (f"No trade-off that can be told apart: the plans' annual costs differ by less than the "
                 f"solver's gap ({gap:.2%}).")
+    co2_range = points["total_co2"].max() - points["total_co2"].min()
+    if gap > 0 and co2_range <= gap * points["total_co2"].abs().max():
+        # a CO2e cap tightened by less than the tolerance the optimum is found within buys nothing that can be shown
+        return (f"No trade-off that can be told apart: the plans' annual CO2e differ by {co2_range:,.2g} {CO2_UNIT}/yr, "
+                f"less than the solver's gap ({gap:.3%} of {points['total_co2'].abs().max():,.0f} {CO2_UNIT}/yr); "
+                "the least-cost plan is as clean as the model can tell.")
     return ""
 
 
@@ -159,15 +167,17 @@ def abatement_plot(response: BudgetResponse, currency: str = "") -> Figure:
     colours = ["tab:green" if h < 0 else "tab:red" for h in packages["cost_per_tonne"]]
     ax.bar(packages["reduction_from"], packages["cost_per_tonne"], width=packages["abated"], align="edge", color=colours, edgecolor="black", linewidth=0.5)
     for row in packages.itertuples():
-        label = row.added if len(row.added) <= 30 else row.added[:27] + "..."
+        # every item of the package, wrapped rather than cut: the curve is read item by item
+        label = "\n".join(textwrap.wrap(row.added.replace(";", ", "), 34))
         ax.annotate(label, (row.reduction_from + row.abated / 2, row.cost_per_tonne), ha="center",
                     va="bottom" if row.cost_per_tonne >= 0 else "top", fontsize=7, rotation=90 if len(packages) > 4 else 0)
     ax.axhline(0, color="black", linewidth=0.8)
     readable_axis(ax.xaxis, packages["reduction_from"])
     unit = readable_axis(ax.yaxis, packages["cost_per_tonne"], currency)
     ax.set_xlabel(f"CO2e reduction against the baseline ({CO2_UNIT}/yr)")
-    ax.set_ylabel(f"cost per tonne abated ({unit}/{CO2_UNIT}; below 0: saves money)")
-    ax.set_title("What a tonne of CO2e avoided costs, package by package as the budget grows")
+    ax.set_ylabel(f"cost per tonne abated ({unit}/{CO2_UNIT})\nbelow 0: it saves money")
+    ax.set_title("What a tonne of CO2e avoided costs, package by package as the budget grows", fontsize=10)
+    ax.margins(y=0.25)  # room for the package labels above and below the bars
     ax.grid(alpha=0.3, axis="y")
     return figure
 

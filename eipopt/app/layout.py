@@ -58,6 +58,8 @@ def page(scenario_names: list[str]) -> html.Div:
                 ]),
             ]),
         ]),
+        # the Sankey and the map take the page's full width: in the results column their labels would collide
+        html.Div(id="figures", style={"background": "white"}),
     ])
 
 

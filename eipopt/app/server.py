@@ -24,10 +24,11 @@ from eipopt.app.session import (
 )
 from eipopt.decision import decision_lines, item_names
 from eipopt.economics import STATUS_REJECTED
-from eipopt.figures import network_map, sankey_figure
+from eipopt.figures import sankey_figure
 from eipopt.html_report import render_html_report
 from eipopt.io import load_scenario
 from eipopt.model import ScenarioError
+from eipopt.park_map import network_map
 from eipopt.readable import labelled, money, money_scale, number, shown_of
 from eipopt.report_tables import readable_tables
 from eipopt.result import Result
@@ -72,7 +73,8 @@ def create_app(scenarios_folder: str | Path | None = None) -> Dash:
         return html.P(f"Loaded {label}: {scenario.name} ({counts}).", id="loaded"), layout.edits(scenario), False
 
     @app.callback(
-        Output("results", "children"), Output("download-xlsx-button", "disabled"), Output("download-html-button", "disabled"),
+        Output("results", "children"), Output("figures", "children"),
+        Output("download-xlsx-button", "disabled"), Output("download-html-button", "disabled"),
         Input("solve", "n_clicks"),
         State({"type": "budget", "id": ALL}, "value"), State({"type": "budget", "id": ALL}, "id"),
         State({"type": "price", "id": ALL}, "value"), State({"type": "price", "id": ALL}, "id"),
@@ -84,7 +86,7 @@ def create_app(scenarios_folder: str | Path | None = None) -> Dash:
     def run_solve(_clicks, budget_values, budget_ids, price_values, price_ids, allowed, token):
         session = sessions.get(token)
         if session.scenario is None:
-            return html.P("Open a scenario first."), True, True
+            return html.P("Open a scenario first."), [], True, True
         factor = layout.budget_scale(session.scenario).factor  # limits are typed in the scale shown (bn VND)
         budgets = {i["id"]: _scaled_back(v, factor) for i, v in zip(budget_ids, budget_values, strict=True)}
         prices = {tuple(i["id"].split("|", 1)): v for i, v in zip(price_ids, price_values, strict=True)}
@@ -93,10 +95,10 @@ def create_app(scenarios_folder: str | Path | None = None) -> Dash:
                 overrides = overrides_from_edits(session.scenario, budgets, prices, set(allowed or []))
                 scenario = session.scenario.with_overrides(overrides) if overrides else session.scenario
             except ScenarioError as error:
-                return layout.problems_list("These edits are not valid; nothing was solved:", [str(p) for p in error.problems]), True, True
+                return layout.problems_list("These edits are not valid; nothing was solved:", [str(p) for p in error.problems]), [], True, True
             result = solve(scenario)
             session.previous, session.result, session.solved_scenario = session.result, result, scenario
-            return _results(session, overrides), False, False
+            return _results(session, overrides), _figures(session), False, False
 
     @app.callback(Output("download-xlsx", "data"), Input("download-xlsx-button", "n_clicks"), State("session", "data"), prevent_initial_call=True)
     def download_workbook(_clicks, token):
@@ -141,7 +143,7 @@ def _change_text(key: str, value: str, currency: str) -> str:
 
 
 def _results(session: Session, overrides: dict[str, str]) -> list:
-    """Decision, what-if against the last run, portfolio, Sankey and map."""
+    """Decision, what-if against the last run and the portfolio (the figures are in :func:`_figures`)."""
     result, scenario = session.result, session.solved_scenario
     currency = scenario.settings.currency
     children = [html.H3("The decision"), html.Ul([html.Li(line) for line in decision_lines(result, scenario, "all in the workbook")], id="decision")]
@@ -151,9 +153,15 @@ def _results(session: Session, overrides: dict[str, str]) -> list:
     if "measures" not in result.tables:
         return children
     children += _portfolio(result, scenario)
-    children.append(dcc.Graph(id="sankey", figure=sankey_figure(result, scenario)))
-    children.append(dcc.Graph(id="map", figure=network_map(result, scenario)))
     return children
+
+
+def _figures(session: Session) -> list:
+    """The Sankey and the park map of the last run (full page width), or nothing when there is no plan."""
+    result, scenario = session.result, session.solved_scenario
+    if "measures" not in result.tables:
+        return []
+    return [dcc.Graph(id="sankey", figure=sankey_figure(result, scenario)), dcc.Graph(id="map", figure=network_map(result, scenario))]
 
 
 def _what_if(previous: Result | None, result: Result, currency: str) -> list:

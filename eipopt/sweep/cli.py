@@ -99,7 +99,7 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
 
             keys = list(vary)
             by = keys[1] if len(keys) > 1 else None
-            plots = output.write_figure(plot_stem, lambda stem: plot_sweep(frame, keys[0], stem, by=by, y=y_keys or DEFAULT_Y, title=scenario.name))
+            plots = output.write_figure(plot_stem, lambda stem: plot_sweep(frame, keys[0], stem, by=by, y=y_keys or DEFAULT_Y, title=scenario.name, currency=scenario.settings.currency))
     except output.OutputError as error:  # the results are in the store: only the files are missing
         _fail_invalid(ScenarioError([Problem(option, f"{error}; the cases are stored in {store}")]), as_json)
     counts = frame["status"].value_counts().to_dict()
