@@ -1,0 +1,94 @@
+"""Re-solving one built model equals solving a fresh build, on every shipped scenario.
+
+A :class:`~eipopt.ScenarioSolver` keeps its built model and the loaded HiGHS
+model between what-ifs and pushes only the parameters that changed. Each
+case here is a seeded random sequence of overrides (budgets, prices, market
+limits, capacities, emission factors, the carbon price); every variant is
+solved both ways and must give the same status and objective value (1e-6
+relative), the independent reference being a model built from scratch.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+import eipopt
+from eipopt.model.schema import row_id
+from tests.conftest import SCENARIOS
+
+SHIPPED = sorted(p.name for p in SCENARIOS.iterdir() if (p / "scenario.yaml").exists())
+#: Shipped scenarios that do not load today (undeclared extra columns), expected to fail until fixed.
+NOT_LOADING = {"geipp_a2f", "hiep_phuoc_water"}
+
+#: Table columns a what-if typically moves, each scaled by a random factor.
+NUMERIC_CELLS = {
+    "resources": ("buy_price", "sell_price", "disposal_cost", "buy_emission_factor"),
+    "flows": ("buy_limit", "sell_limit", "demand"),
+    "links": ("capacity", "capex", "variable_cost"),
+    "measures": ("capex", "opex_change"),
+}
+CASES_PER_SCENARIO = 3
+OVERRIDES_PER_CASE = 3
+TOLERANCE = 1e-6
+
+
+def candidate_overrides(scenario) -> list[tuple[str, float]]:
+    """(key, current value) of every positive number an override may scale: budget limits, the carbon price, table cells."""
+    keys = [(f"budgets.{b.id}.limit", b.limit) for b in scenario.settings.budgets if b.limit and b.limit > 0]
+    if scenario.settings.carbon_price:
+        keys.append(("carbon_price", scenario.settings.carbon_price))
+    for table, columns in NUMERIC_CELLS.items():
+        df = scenario.tables[table]
+        for _, row in df.iterrows():
+            for column in columns:
+                value = row.get(column)
+                if isinstance(value, (int, float)) and math.isfinite(value) and value > 0:
+                    keys.append((f"{table}.{row_id(table, row)}.{column}", float(value)))
+    return keys
+
+
+def random_overrides(scenario, rng: random.Random) -> dict[str, float]:
+    """A few candidate numbers scaled by 0.5-1.5 (demand by 0.9-1.1, so the park stays servable)."""
+    chosen = rng.sample(candidate_overrides(scenario), OVERRIDES_PER_CASE)
+    return {key: value * (rng.uniform(0.9, 1.1) if key.endswith(".demand") else rng.uniform(0.5, 1.5)) for key, value in chosen}
+
+
+def assert_same(reused, fresh, label: str) -> None:
+    assert reused.summary["status"] == fresh.summary["status"], label
+    for key in ("objective_value", "baseline_cost", "total_co2"):
+        ours, theirs = reused.summary[key], fresh.summary[key]
+        if theirs is None:
+            assert ours is None, f"{label}: {key}"
+        else:
+            assert ours == pytest.approx(theirs, rel=TOLERANCE, abs=1e-6), f"{label}: {key}"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.xfail(reason="does not load: undeclared extra columns", strict=True)) if n in NOT_LOADING else n for n in SHIPPED],
+)
+def test_reused_model_equals_fresh_build(name):
+    """Seeded random what-ifs on one ScenarioSolver equal fresh solves, with the model built once."""
+    scenario = eipopt.load_scenario(SCENARIOS / name)
+    rng = random.Random(f"resolve-{name}")
+    solver = eipopt.ScenarioSolver(threads=1)
+    solver.solve(scenario)
+    for case in range(CASES_PER_SCENARIO):
+        overrides = random_overrides(scenario, rng)
+        variant = scenario.with_overrides(overrides)
+        assert_same(solver.solve(variant), eipopt.solve(variant, threads=1), f"{name} case {case}: {overrides}")
+    assert solver.rebuilds == 1, "number-only what-ifs must reuse the built model"
+
+
+def test_back_to_the_original_scenario_after_what_ifs():
+    """After several what-ifs, the original scenario solves to its own optimum again (no stale parameter)."""
+    scenario = eipopt.load_scenario(SCENARIOS / "hiep_phuoc")
+    solver = eipopt.ScenarioSolver(threads=1, baseline=False)
+    first = solver.solve(scenario)
+    for limit in (5e9, 1e10, 8e10):
+        solver.solve(scenario.with_overrides({"budgets.tenant_recp.limit": limit, "resources.electricity.buy_price": 2.5e6}))
+    again = solver.solve(scenario)
+    assert again.summary["objective_value"] == pytest.approx(first.summary["objective_value"], rel=TOLERANCE)
