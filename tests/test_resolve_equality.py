@@ -13,10 +13,13 @@ from __future__ import annotations
 import math
 import random
 
+import pandas as pd
 import pytest
 
 import eipopt
+from eipopt.model.scenario import Scenario
 from eipopt.model.schema import row_id
+from eipopt.model.settings import override_settings
 from tests.conftest import SCENARIOS
 
 SHIPPED = sorted(p.name for p in SCENARIOS.iterdir() if (p / "scenario.yaml").exists())
@@ -92,3 +95,37 @@ def test_back_to_the_original_scenario_after_what_ifs():
         solver.solve(scenario.with_overrides({"budgets.tenant_recp.limit": limit, "resources.electricity.buy_price": 2.5e6}))
     again = solver.solve(scenario)
     assert again.summary["objective_value"] == pytest.approx(first.summary["objective_value"], rel=TOLERANCE)
+
+
+@pytest.mark.parametrize("name", ["hiep_phuoc", "khanh_phu", "amata"])
+def test_overrides_retype_only_touched_tables_yet_equal_a_full_reload(name):
+    """with_overrides types again only the tables it touches; the scenario equals one typed from all-text tables.
+
+    The reference applies the same cells to the text of every table and types
+    them all (what loading the edited files does).
+    """
+    scenario = eipopt.load_scenario(SCENARIOS / name)
+    overrides = random_overrides(scenario, random.Random(f"retype-{name}"))
+    variant = scenario.with_overrides(overrides)
+    raw = scenario.raw_tables()
+    settings = scenario.settings.to_dict()
+    for key, value in overrides.items():
+        table, rest = key.split(".", 1)
+        if table in raw:
+            item, column = rest.rsplit(".", 1)
+            ids = [row_id(table, row) for _, row in scenario.tables[table].iterrows()]
+            raw[table].loc[scenario.tables[table].index[ids.index(item)], column] = repr(value)
+        else:
+            assert override_settings(settings, key, value) == []
+    reference = Scenario.from_raw(settings, raw, scenario.sources)
+    assert variant.settings == reference.settings
+    for table in reference.tables:
+        pd.testing.assert_frame_equal(variant.tables[table], reference.tables[table], check_exact=False, rtol=1e-12)
+    assert variant.warnings == reference.warnings
+
+
+def test_overriding_extra_columns_types_every_table_again():
+    """A cell of an undeclared column stays an error after an override that declares nothing (all tables re-checked)."""
+    scenario = eipopt.load_scenario(SCENARIOS / "hiep_phuoc")
+    with pytest.raises(eipopt.ScenarioError, match="extra_columns"):
+        scenario.with_overrides({"extra_columns.firms": "is_workshop"})
