@@ -10,6 +10,7 @@ re-parameterised instead of rebuilt (:func:`eipopt.model.build.update_parameters
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from dataclasses import dataclass
 
 import pandas as pd
@@ -185,7 +186,7 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
         measures[["id", "firm"]].rename(columns={"id": "measure"}), on="measure"
     )
 
-    # each table's rows read once, only the columns used (itertuples costs per column)
+    # each table's rows read once, only the columns used (pandas' row iteration is slow on wide tables)
     measure_rows = _rows(measures, ["id", "existing", "capex", "lifetime_years", "requires"])
     link_rows = _rows(links, ["id", "source", "resource", "sink", "sink_resource", "capacity_unit", "operating_hours",
                               "lifetime_years", "capacity", "existing", "capex", "requires"])
@@ -324,8 +325,9 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
 
 
 def _rows(table: pd.DataFrame, columns: list[str]) -> list:
-    """The rows of ``table`` as named tuples of ``columns``."""
-    return list(table[columns].itertuples(index=False))
+    """The rows of ``table`` as named tuples of ``columns`` (Python scalars, as ``itertuples`` gives)."""
+    row = namedtuple("Row", columns)
+    return [row(*values) for values in zip(*(table[c].tolist() for c in columns), strict=True)]
 
 
 def _tier_predecessors(tiers: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
