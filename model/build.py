@@ -272,14 +272,21 @@ class ParkModel:
             raise StructureChanged(f"index sets differ: {', '.join(changed)}")
         m = self.model
         for name, values in new.params.items():
+            old = self.data.params[name]
             component = getattr(m, name)
             for key, value in values.items():
-                component[key] = value
+                if not _same_number(value, old[key]):  # only what changed: the solver layer pushes changes alone
+                    component[key] = value
         self.data = new
 
     def decisions(self, item: str) -> list:
         """The binaries of a measure, link or tier item id, one per period ("built by then")."""
         return [decision(self.model, item, p) for p in self.model.periods]
+
+
+def _same_number(new, old) -> bool:
+    """Equal, or both NaN."""
+    return new == old or (new != new and old != old)  # noqa: PLR0124 - NaN is the one value unequal to itself
 
 
 def _cap(constraint, parameter, value: float | None) -> None:

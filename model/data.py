@@ -10,7 +10,10 @@ re-parameterised instead of rebuilt (:func:`eipopt.model.build.update_parameters
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from dataclasses import dataclass
+
+import pandas as pd
 
 from eipopt.model.periods import period_scenarios
 from eipopt.model.quality import quality_values
@@ -183,6 +186,12 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
         measures[["id", "firm"]].rename(columns={"id": "measure"}), on="measure"
     )
 
+    # each table's rows read once, only the columns used (pandas' row iteration is slow on wide tables)
+    measure_rows = _rows(measures, ["id", "existing", "capex", "lifetime_years", "requires"])
+    link_rows = _rows(links, ["id", "source", "resource", "sink", "sink_resource", "capacity_unit", "operating_hours",
+                              "lifetime_years", "capacity", "existing", "capex", "requires"])
+    tier_rows = _rows(tiers, ["link", "tier", "capacity_added", "capex", "fixed_opex"])
+
     sets: dict[str, list] = {}
     params: dict[str, dict] = {}
 
@@ -229,7 +238,7 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     params["measure_capex"] = dict(zip(measures["id"], measures["capex"], strict=True))
     params["measure_annualised_capex"] = {
         m.id: 0.0 if m.existing or m.capex == 0 else m.capex * capital_recovery_factor(rate, m.lifetime_years)
-        for m in measures.itertuples()
+        for m in measure_rows
     }
     params["measure_opex_change"] = dict(zip(measures["id"], measures["opex_change"], strict=True))
     params["measure_direct_co2"] = dict(zip(measures["id"], measures["direct_co2_change"], strict=True))
@@ -247,22 +256,22 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     sets["existing_links"] = list(links.loc[links["existing"].astype(bool), "id"])
     sets["forbidden_links"] = list(links.loc[~links["allowed"].astype(bool), "id"])
     sets["symbiosis_links"] = list(links.loc[links["kind"] == "IS", "id"])
-    link_endpoints = {l.id: (l.source, l.resource, l.sink, l.sink_resource) for l in links.itertuples()}
+    link_endpoints = {l.id: (l.source, l.resource, l.sink, l.sink_resource) for l in link_rows}
     sets["link_endpoints"] = [(l, *ends) for l, ends in link_endpoints.items()]
     capacity_factor = {}
-    for l in links.itertuples():
+    for l in link_rows:
         resource = resources[l.resource]
         link_hours = hours if math.isnan(l.operating_hours) else l.operating_hours
         capacity_factor[l.id] = annual_amount(1.0, l.capacity_unit, resource["unit"], link_hours, resource["density_kg_per_m3"])
     link_crf = {
         l.id: 0.0 if math.isnan(l.lifetime_years) else capital_recovery_factor(rate, l.lifetime_years)
-        for l in links.itertuples()
+        for l in link_rows
     }
-    params["capacity"] = {l.id: l.capacity * capacity_factor[l.id] for l in links.itertuples()}
+    params["capacity"] = {l.id: l.capacity * capacity_factor[l.id] for l in link_rows}
     params["link_yield"] = dict(zip(links["id"], links["yield"], strict=True))
     params["link_capex"] = dict(zip(links["id"], links["capex"], strict=True))
     params["link_annualised_capex"] = {
-        l.id: 0.0 if l.existing else l.capex * link_crf[l.id] for l in links.itertuples()
+        l.id: 0.0 if l.existing else l.capex * link_crf[l.id] for l in link_rows
     }
     sets["link_inputs"] = list(zip(link_inputs["link"], link_inputs["resource"], strict=True))
     sets["link_input_node"] = list(zip(link_inputs["firm"], link_inputs["resource"], strict=True))
@@ -274,11 +283,11 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     sets["tier_predecessor"] = _tier_predecessors(sets["tiers"])
     sets["forbidden_tiers"] = list(zip(tiers.loc[~tiers["allowed"].astype(bool), "link"], tiers.loc[~tiers["allowed"].astype(bool), "tier"], strict=True))
     params["tier_capacity"] = {
-        (t.link, t.tier): t.capacity_added * capacity_factor[t.link] for t in tiers.itertuples()
+        (t.link, t.tier): t.capacity_added * capacity_factor[t.link] for t in tier_rows
     }
-    params["tier_capex"] = {(t.link, t.tier): t.capex for t in tiers.itertuples()}
-    params["tier_annualised_capex"] = {(t.link, t.tier): t.capex * link_crf[t.link] for t in tiers.itertuples()}
-    params["tier_fixed_opex"] = {(t.link, t.tier): t.fixed_opex for t in tiers.itertuples()}
+    params["tier_capex"] = {(t.link, t.tier): t.capex for t in tier_rows}
+    params["tier_annualised_capex"] = {(t.link, t.tier): t.capex * link_crf[t.link] for t in tier_rows}
+    params["tier_fixed_opex"] = {(t.link, t.tier): t.fixed_opex for t in tier_rows}
 
     # --- water quality: limits, outlets, concentrations on links and in purchases
     quality_sets, quality_params = quality_values(scenario, sets["link_endpoints"], sets["buy_nodes"])
@@ -288,8 +297,8 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     # --- logic
     sets["requires"] = [
         (row.id, need)
-        for table in (measures, links)
-        for row in table.itertuples()
+        for rows in (measure_rows, link_rows)
+        for row in rows
         for need in split_ids(row.requires)
     ]
 
@@ -313,6 +322,12 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
         "carbon_price": float(settings.carbon_price),
     }
     return sets, params, values
+
+
+def _rows(table: pd.DataFrame, columns: list[str]) -> list:
+    """The rows of ``table`` as named tuples of ``columns`` (Python scalars, as ``itertuples`` gives)."""
+    row = namedtuple("Row", columns)
+    return [row(*values) for values in zip(*(table[c].tolist() for c in columns), strict=True)]
 
 
 def _tier_predecessors(tiers: list[tuple[str, str]]) -> list[tuple[str, str, str]]:

@@ -62,10 +62,14 @@ class Scenario:
         settings: dict[str, Any],
         raw_tables: Mapping[str, pd.DataFrame],
         sources: Mapping[str, str] | None = None,
+        typed_tables: Mapping[str, pd.DataFrame] | None = None,
     ) -> Scenario:
         """Type, default and validate raw text tables; raise :class:`ScenarioError` listing every problem.
 
         A raw table's header row (for messages) is ``raw.attrs["header_row"]`` (default 1).
+        ``typed_tables``: tables already typed and defaulted (those of a valid
+        scenario, under the same ``extra_columns``), taken as they are where no
+        raw table is given; the whole scenario is validated all the same.
         """
         sources = {name: (sources or {}).get(name, TABLES[name].file_name) for name in TABLES}
         parsed, problems = parse_settings(settings)
@@ -80,6 +84,8 @@ class Scenario:
                     name, raw, sources[name], extra_columns.get(name, ()), raw.attrs.get("header_row", 1)
                 )
                 problems += table_problems
+            elif typed_tables is not None and name in typed_tables:
+                tables[name] = typed_tables[name]
             elif table.required_table:
                 problems.append(Problem(sources[name], "required table is missing"))
                 missing_table = True
@@ -96,7 +102,7 @@ class Scenario:
 
     def raw_tables(self) -> dict[str, pd.DataFrame]:
         """The tables as text, as a loader reads them (blanks for meaningful NaN)."""
-        return {name: df.map(format_value).astype(object) for name, df in self.tables.items()}
+        return {name: _as_text(df) for name, df in self.tables.items()}
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A new scenario with settings or table cells changed, validated like the files.
@@ -107,9 +113,16 @@ class Scenario:
         joined by ``:`` (``flows.plant:power.demand``, ``link_tiers.co2:t2.capex``).
         Every bad key and every bad value is reported at once, located at the
         override (``override``, column = the key) rather than at the file.
+
+        Only the tables an override touches are turned back into text and
+        typed again; the others are taken as they are (they were typed under
+        the same settings), unless ``extra_columns`` changes. The whole
+        scenario is validated either way: a cell may break a rule that spans
+        tables.
         """
         settings = self.settings.to_dict()
-        tables = self.raw_tables()
+        retype_all = any(key.split(".", 1)[0] == "extra_columns" for key in overrides)
+        tables = self.raw_tables() if retype_all else _RawOnDemand(self.tables)
         row_ids = _RowIds(tables)
         problems: list[Problem] = []
         overridden: dict[tuple[str, int | None, str], str] = {}  # (file, row, column) -> key
@@ -124,7 +137,7 @@ class Scenario:
                 problems += override_settings(settings, key, value)
                 overridden[(SETTINGS_FILE, None, key)] = key
         try:
-            scenario = Scenario.from_raw(settings, tables, self.sources)
+            scenario = Scenario.from_raw(settings, dict(tables), self.sources, None if retype_all else self.tables)
         except ScenarioError as error:
             problems += [_at_override(p, overridden) for p in error.problems]
         if problems:
@@ -152,6 +165,22 @@ def _semantic_problems(scenario: Scenario, settings_valid: bool) -> list[Problem
     if not settings_valid:  # budgets are unknown, so references to them cannot be judged
         problems = [p for p in problems if not (p.file == scenario.sources["budget_use"] and p.column == "budget")]
     return problems
+
+
+def _as_text(table: pd.DataFrame) -> pd.DataFrame:
+    return table.map(format_value).astype(object)
+
+
+class _RawOnDemand(dict):
+    """Raw text tables made from typed ones on first use: an override touches few tables."""
+
+    def __init__(self, typed: Mapping[str, pd.DataFrame]):
+        super().__init__()
+        self._typed = typed
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        self[name] = _as_text(self._typed[name])
+        return self[name]
 
 
 class _RowIds:

@@ -14,6 +14,7 @@ from dataclasses import replace
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
+from pyomo.core.expr.visitor import identify_mutable_parameters
 
 from eipopt.model import Objective, ParkModel, SolverOptions
 from eipopt.solvers.status import SolveOutcome, SolveStatus
@@ -43,12 +44,97 @@ class _BulkLoadingHighs(Highs):
         super().add_block(block)
 
 
+class _IncrementalHighs(_BulkLoadingHighs):
+    """Pushes to HiGHS only the coefficients, costs and bounds of the parameters that changed.
+
+    Pyomo's ``update_parameters`` re-evaluates every mutable coefficient,
+    cost and row bound of the model and sends each to HiGHS, whatever
+    changed. Here the parameter values are remembered at each hand-over; a
+    re-solve compares them, finds the rows and objective terms that read a
+    changed parameter (an index from parameter to its uses, kept as rows and
+    objectives are added) and calls Pyomo's own helpers for those only
+    (``changeCoeff``, ``changeRowBounds``, ``changeColCost``), so the HiGHS
+    model ends up exactly as a full update leaves it.
+    """
+
+    def __init__(self, **kwds):
+        super().__init__(**kwds)  # also run by Pyomo's _reinit when a model is loaded
+        self._synced_values: dict[int, object] = {}  # parameter id -> value HiGHS holds
+        self._rows_reading: dict[int, set] = {}  # parameter id -> constraints whose helpers read it
+        self._objective_terms_reading: dict[int, list] = {}  # parameter id -> objective helpers reading it
+
+    def _add_parameters(self, params):
+        super()._add_parameters(params)
+        for param in params:
+            self._synced_values[id(param)] = param.value
+
+    def _remove_parameters(self, params):
+        super()._remove_parameters(params)
+        for param in params:
+            self._synced_values.pop(id(param), None)
+            self._rows_reading.pop(id(param), None)
+
+    def _add_constraints(self, cons):
+        super()._add_constraints(cons)
+        for con in cons:
+            for helper in self._mutable_helpers.get(con, ()):
+                for expr in _helper_expressions(helper):
+                    for param in identify_mutable_parameters(expr):
+                        self._rows_reading.setdefault(id(param), set()).add(con)
+
+    def _set_objective(self, obj):
+        super()._set_objective(obj)
+        self._objective_terms_reading = {}
+        objective = self._mutable_objective
+        for helper in [objective.constant, *objective.linear_coefs]:
+            for param in identify_mutable_parameters(helper.expr):
+                self._objective_terms_reading.setdefault(id(param), []).append(helper)
+
+    def update_parameters(self):
+        changed = [pid for pid, param in self._params.items() if not _same(param.value, self._synced_values.get(pid, _UNSEEN))]
+        if not changed:
+            return
+        objective = getattr(self, "_mutable_objective", None)
+        if objective is not None and objective.quadratic_coefs:
+            super().update_parameters()  # not ours to narrow: a quadratic objective passes its Hessian whole
+        else:
+            self._sol = None
+            if self._last_results_object is not None:
+                self._last_results_object.solution_loader.invalidate()
+            rows = {con for pid in changed for con in self._rows_reading.get(pid, ())}
+            for con in rows:
+                for helper in self._mutable_helpers.get(con, ()):  # a removed row has no helpers left
+                    helper.update()
+            for _, helper in self._mutable_bounds.values():  # variable bounds read from parameters (none in the park model)
+                helper.update()
+            terms = {id(h): h for pid in changed for h in self._objective_terms_reading.get(pid, ())}
+            for helper in terms.values():
+                helper.update()
+        for pid in changed:
+            self._synced_values[pid] = self._params[pid].value
+
+
+_UNSEEN = object()
+
+
+def _same(value, synced) -> bool:
+    """Equal, or both NaN (a NaN parameter has not changed)."""
+    return value == synced or (isinstance(value, float) and isinstance(synced, float) and math.isnan(value) and math.isnan(synced))
+
+
+def _helper_expressions(helper) -> list:
+    """The expressions a Pyomo HiGHS helper evaluates: a coefficient, or a row's lower and upper bound."""
+    if hasattr(helper, "expr"):
+        return [helper.expr]
+    return [helper.lower_expr, helper.upper_expr]
+
+
 class HighsRunner:
     """Solve a :class:`ParkModel` with HiGHS, keeping the solver loaded between solves."""
 
     def __init__(self, options: SolverOptions | None = None):
         self.options = options or SolverOptions()
-        self._solver = _BulkLoadingHighs()
+        self._solver = _IncrementalHighs()
         self._model_id: int | None = None
 
     def solve(self, park: ParkModel, objective: Objective | str, *, co2_tie_break: bool = False) -> SolveOutcome:
