@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: setup run test lint docs bench bench-sweep bench-periods bench-perf clean
+.PHONY: setup run test lint docs bench bench-sweep bench-resolve bench-periods bench-perf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench: setup   # published optima: large OR-Library and FCNetLib instances vs Hi
 
 bench-sweep: setup   # build once and re-solve vs rebuild per case (a few minutes)
 	$(BIN)/python benchmarks/sweep_reuse.py
+
+bench-resolve: setup   # one what-if re-solved on a built model against a rebuild and against the time inside HiGHS (a few minutes)
+	$(BIN)/python benchmarks/resolve.py
 
 bench-periods: setup   # build and solve time at 1, 5 and 20 periods, a pilot park and a large synthetic one (a few minutes)
 	$(BIN)/python -m benchmarks.periods_scaling
