@@ -123,6 +123,10 @@ def test_a_scenario_without_quality_tables_is_solved_as_before(name):
         return
     idle = eipopt.solve(with_idle_quality(scenario))
     assert idle.status == plain.status
-    for key in ("objective_value", "total_cost", "total_co2", "baseline_cost", "baseline_co2"):
-        assert idle.summary[key] == pytest.approx(plain.summary[key], rel=1e-9, abs=1e-6)
+    # equal up to the solver's gap: two MIP solves stopped within a gap may stop at different plans,
+    # so only proven optima (gap ~ 0) are compared in every figure
+    proven = max(idle.summary["mip_gap"] or 0.0, plain.summary["mip_gap"] or 0.0) < 1e-9
+    keys = ("objective_value", "total_cost", "total_co2", "baseline_cost", "baseline_co2") if proven else ("objective_value", "baseline_cost")
+    for key in keys:
+        assert idle.summary[key] == pytest.approx(plain.summary[key], rel=1e-9 if proven else scenario.settings.solver.mip_gap, abs=1e-6)
     assert not idle.quality["binding"].any()
