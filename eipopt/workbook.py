@@ -65,7 +65,7 @@ def number_format(kind: str, scale: MoneyScale, values: pd.Series) -> str | None
     if kind in ("amount", "co2_yr"):
         largest = pd.to_numeric(values, errors="coerce").abs().max()
         return "#,##0" if pd.notna(largest) and largest >= 100 else "#,##0.00"
-    return {"share": "0%", "years": "0.0", "count": "0"}.get(kind)
+    return {"share": "0%", "years": "0.0", "count": "0", "ratio": "0.00"}.get(kind)
 
 
 def write_table(sheet: Worksheet, frame: pd.DataFrame, currency: str, start_row: int = 1) -> None:
