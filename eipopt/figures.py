@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from eipopt.decision import item_names
 from eipopt.model import Scenario
@@ -210,4 +211,30 @@ def breakdown_figure(result: Result, scenario: Scenario, quantity: str) -> go.Fi
     _layout(figure, f"{title}: baseline and plan", height=380)
     figure.update_yaxes(title=unit, tickformat=",~r")
     figure.update_xaxes(title="component")
+    return figure
+
+
+def schedule_figure(result: Result, scenario: Scenario) -> go.Figure:
+    """The investment schedule over periods: capex per period, and annual cost and CO2e per period against the baseline.
+
+    Periods are labelled by their years (``2025-2029``); every amount is per
+    year of the period except capex (paid once, in the period the item is built).
+    """
+    periods = result.tables.get("periods", pd.DataFrame(columns=["first_year", "last_year", "capex", "annual_cost", "baseline_annual_cost",
+                                                                 "annual_co2", "baseline_annual_co2"]))
+    labels = [f"{a}-{b}" if b > a else str(a) for a, b in zip(periods["first_year"], periods["last_year"], strict=True)]
+    scale = money_scale(list(periods["capex"]) + list(periods["annual_cost"]) + list(periods["baseline_annual_cost"]), scenario.settings.currency)
+    figure = make_subplots(rows=1, cols=3, horizontal_spacing=0.09, subplot_titles=(
+        f"New investment (capex, {scale.unit()})", f"Annual cost ({scale.unit('yr')})", f"Annual CO2e ({CO2_UNIT}/yr)"))
+    figure.add_trace(go.Bar(x=labels, y=periods["capex"].map(scale.scaled), name="capex in the period", marker_color=_LINK), row=1, col=1)
+    for column, colour, name, col, convert in (
+        ("baseline_annual_cost", "#bbbbbb", "baseline (nothing new)", 2, scale.scaled), ("annual_cost", _FIRM, "plan", 2, scale.scaled),
+        ("baseline_annual_co2", "#bbbbbb", "baseline (nothing new)", 3, float), ("annual_co2", _FIRM, "plan", 3, float),
+    ):
+        figure.add_trace(go.Bar(x=labels, y=periods[column].map(convert), name=name, marker_color=colour, legendgroup=name,
+                                showlegend=col == 2), row=1, col=col)
+    _layout(figure, "Investment schedule: what is paid in each period, and the annual cost and CO2e it leads to", height=420)
+    figure.update_layout(barmode="group", margin={"t": 100})
+    figure.update_yaxes(tickformat=",~r")
+    figure.update_xaxes(title="period (years)", type="category")
     return figure

@@ -230,6 +230,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     # periods (the investment schedule)
     "period": ColumnLabel("period (first year)", "text"),
     "build_period": ColumnLabel("built in period", "text"),
+    "years_of_period": ColumnLabel("period", "text"),
     "first_year": ColumnLabel("first year", "text"),
     "last_year": ColumnLabel("last year", "text"),
     "years": ColumnLabel("years", "count"),
