@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from eipopt.decision import item_names
 from eipopt.model import Scenario
+from eipopt.period_view import period_labels
 from eipopt.readable import CO2_UNIT, labelled, money_scale, number, per_unit
 from eipopt.result import Result
 
@@ -222,7 +223,7 @@ def schedule_figure(result: Result, scenario: Scenario) -> go.Figure:
     """
     periods = result.tables.get("periods", pd.DataFrame(columns=["first_year", "last_year", "capex", "annual_cost", "baseline_annual_cost",
                                                                  "annual_co2", "baseline_annual_co2"]))
-    labels = [f"{a}-{b}" if b > a else str(a) for a, b in zip(periods["first_year"], periods["last_year"], strict=True)]
+    labels = period_labels(periods)
     scale = money_scale(list(periods["capex"]) + list(periods["annual_cost"]) + list(periods["baseline_annual_cost"]), scenario.settings.currency)
     figure = make_subplots(rows=1, cols=3, horizontal_spacing=0.09, subplot_titles=(
         f"New investment (capex, {scale.unit()})", f"Annual cost ({scale.unit('yr')})", f"Annual CO2e ({CO2_UNIT}/yr)"))

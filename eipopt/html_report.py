@@ -30,7 +30,7 @@ from eipopt.figures import (
     schedule_figure,
 )
 from eipopt.model import Scenario
-from eipopt.period_view import period_suffix, result_at, rows_of_period, shown_period
+from eipopt.period_view import period_suffix, result_at, rows_of_period, shown_period, titled
 from eipopt.readable import formatted_frame, is_numeric_kind, money, number, shown_of
 from eipopt.report_tables import readable_tables
 from eipopt.result import Result
@@ -120,13 +120,13 @@ def _figures(result: Result, scenario: Scenario, plotlyjs_included: bool) -> lis
     shown, when = result_at(result), period_suffix(result)
     plots = [
         ("sankey", f"Resource flows{when}: baseline and plan", "Pick a resource in the menu: each diagram is in that resource's unit. "
-         "Left: the baseline (nothing new funded); right: the plan." + _period_note(result), _titled(sankey_figure(shown, scenario), when)),
+         "Left: the baseline (nothing new funded); right: the plan." + _period_note(result), titled(sankey_figure(shown, scenario), when)),
         ("map", MAP_TITLE + when, "Firms at their x_km / y_km; green: new links the plan builds, grey: existing, dotted: candidates left out."
-         + _period_note(result), _titled(network_map(shown, scenario), when)),
+         + _period_note(result), titled(network_map(shown, scenario), when)),
         ("budget-use", "Budget use", "", budget_figure(result, scenario)),
         ("cost-breakdown", f"Annual cost by component{when}", "Capex is annualised over each item's lifetime at the discount rate.",
-         _titled(breakdown_figure(shown, scenario, "cost"), when)),
-        ("co2-breakdown", f"Annual CO2e by component{when}", "", _titled(breakdown_figure(shown, scenario, "co2"), when)),
+         titled(breakdown_figure(shown, scenario, "cost"), when)),
+        ("co2-breakdown", f"Annual CO2e by component{when}", "", titled(breakdown_figure(shown, scenario, "co2"), when)),
     ]
     return [
         {"anchor": anchor, "title": title, "note": note, "html": _figure_html(figure, i == 0 and not plotlyjs_included, f"figure-{anchor}")}
@@ -171,18 +171,6 @@ def _result_sections(tables: dict[str, pd.DataFrame], currency: str, period: int
     return sections
 
 
-def _titled(figure: go.Figure, suffix: str) -> go.Figure:
-    """The figure's title, and the titles its menu buttons set, followed by ``suffix`` (the period shown)."""
-    if not suffix:
-        return figure
-    figure.update_layout(title_text=f"{figure.layout.title.text}{suffix}")
-    for menu in figure.layout.updatemenus or ():
-        for button in menu.buttons:
-            if len(button.args) > 1 and "title.text" in button.args[1]:
-                button.args[1]["title.text"] += suffix
-    return figure
-
-
 def _period_note(result: Result) -> str:
     period = shown_period(result)
     return "" if period is None else (f" Shown: the park at the end of the plan, the period from {period} (per year);"
@@ -195,8 +183,7 @@ def _schedule_section(tables: dict[str, pd.DataFrame], result: Result, currency:
     if periods is None or not len(periods):
         return None
     horizon = result.summary.get("horizon", {})
-    years = [f"{a}-{b}" if b > a else str(a) for a, b in zip(periods["first_year"], periods["last_year"], strict=True)]
-    shown = periods.assign(years_of_period=years)[["years_of_period", "items_built_names", "capex", "annual_cost", "baseline_annual_cost",
+    shown = periods[["years_of_period", "items_built_names", "capex", "annual_cost", "baseline_annual_cost",
                      "annual_co2", "baseline_annual_co2", "annualised_capex_paid", "discount_weight"]]
     note = (f"{horizon.get('n_years', '?')} years from {horizon.get('years', ['?'])[0]} to {horizon.get('end', '?')}; the totals above are present values "
             f"at a discount rate of {horizon.get('discount_rate', 0):.1%} and cumulative tonnes. Capex is paid in the period an item is built; "

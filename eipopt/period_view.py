@@ -30,6 +30,16 @@ def shown_period(result: Result) -> int | None:
     return None
 
 
+def period_label(first_year: int, last_year: int) -> str:
+    """The years of a period as a planner reads them: ``2030-2034``, or ``2030`` for a period of one year."""
+    return f"{first_year}-{last_year}" if last_year > first_year else str(first_year)
+
+
+def period_labels(periods: pd.DataFrame) -> list[str]:
+    """:func:`period_label` of each row of a ``periods`` table."""
+    return [period_label(int(a), int(b)) for a, b in zip(periods["first_year"], periods["last_year"], strict=True)]
+
+
 def period_years(result: Result, period: int | None = None) -> str:
     """The years of a period as a planner reads them: ``2030-2034`` (``2030`` for one year); "" without periods."""
     period = shown_period(result) if period is None else period
@@ -38,15 +48,25 @@ def period_years(result: Result, period: int | None = None) -> str:
     periods = result.tables.get("periods")
     if periods is None or period not in set(periods["period"]):
         return str(period)
-    row = periods[periods["period"] == period].iloc[0]
-    first, last = int(row["first_year"]), int(row["last_year"])
-    return f"{first}-{last}" if last > first else str(first)
+    return period_labels(periods[periods["period"] == period])[0]
 
 
 def period_suffix(result: Result, period: int | None = None) -> str:
     """Title suffix naming the period shown (``" in 2030-2034"``); "" for a single-year result."""
     years = period_years(result, period)
     return f" in {years}" if years else ""
+
+
+def titled(figure, suffix: str):
+    """A plotly figure whose title, and the titles its menu buttons set, end with ``suffix`` (the period shown)."""
+    if not suffix:
+        return figure
+    figure.update_layout(title_text=f"{figure.layout.title.text}{suffix}")
+    for menu in figure.layout.updatemenus or ():
+        for button in menu.buttons:
+            if len(button.args) > 1 and "title.text" in button.args[1]:
+                button.args[1]["title.text"] += suffix
+    return figure
 
 
 def rows_of_period(table: pd.DataFrame, period: int | None) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from rich.table import Table
 from eipopt.decision import decision_lines, headline, headline_scale
 from eipopt.economics import STATUS_REJECTED
 from eipopt.model import Scenario
-from eipopt.period_view import period_suffix, rows_of_period, shown_period
+from eipopt.period_view import period_label, period_suffix, rows_of_period, shown_period
 from eipopt.readable import formatted_frame, is_numeric_kind, money_scale, number, shown_of
 from eipopt.report_tables import readable_tables
 from eipopt.result import Result
@@ -131,7 +131,7 @@ def print_schedule(result: Result, scenario: Scenario, console: Console) -> None
     for row in periods.itertuples():
         built = [i for i in row.built.split(";") if i]
         table.add_row(
-            f"{row.first_year}-{row.last_year}" if row.last_year > row.first_year else str(row.first_year),
+            period_label(row.first_year, row.last_year),
             "\n".join(f"{i}: {names[i]}" if names.get(i) else i for i in built) or "-",
             number(scale.scaled(row.capex)), number(scale.scaled(row.annual_cost)), number(scale.scaled(row.baseline_annual_cost)),
             number(row.annual_co2), number(row.baseline_annual_co2),

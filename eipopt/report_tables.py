@@ -15,6 +15,7 @@ import pandas as pd
 from eipopt.decision import item_names
 from eipopt.economics import links_not_built, measure_economics
 from eipopt.model import Scenario
+from eipopt.period_view import period_labels
 from eipopt.readable import labelled, per_unit
 from eipopt.result import Result
 
@@ -80,6 +81,7 @@ def _item_names(scenario: Scenario) -> dict[str, str]:
 def _schedule(periods: pd.DataFrame, named: dict[str, str]) -> pd.DataFrame:
     """The periods table as the investment schedule: ``built`` as ``items_built`` and their names beside."""
     frame = periods.rename(columns={"built": "items_built"})
+    _insert_after(frame, "period", "years_of_period", period_labels(frame))
     readable = [
         "; ".join(labelled(item, named.get(item)) for item in str(ids).split(";") if item) for ids in frame["items_built"]
     ]
