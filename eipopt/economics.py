@@ -38,7 +38,9 @@ Definitions, per measure k with effects Δd_kr (demand change) and Δg_kr
 Over periods (:mod:`eipopt.period_view`): funded and built mean funded or
 built by the end of the plan, ``build_period`` (economics and links) says in
 which period, and a measure's figures are those of its table row (capex in
-force in its build period) at the scenario's table prices.
+force in its build period) at the scenario's table prices. A budget of one
+period is named with it: too little left there rules out building in that
+period only.
 """
 
 from __future__ import annotations
@@ -201,7 +203,8 @@ class _Reasons:
         for budget in self.scenario.settings.budgets:
             draw = self._draw(budget, item_id, float(row["capex"]), kind)
             if budget.id in self.left and draw > self.left[budget.id] + 1e-6 * max(1.0, draw):
-                reasons.append(f"budget: '{budget.id}' has too little left")
+                when = f" for builds in the period from {budget.period}" if budget.period is not None else ""
+                reasons.append(f"budget: '{budget.id}' has too little left{when}")
         return reasons
 
     def of_link(self, link_id: str, link: pd.Series) -> str:

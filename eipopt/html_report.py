@@ -147,6 +147,8 @@ def _result_sections(tables: dict[str, pd.DataFrame], currency: str, period: int
     """
     sections = []
     budgets = tables["budgets"]
+    if "period" in budgets.columns:  # a blank period is a budget over the whole plan: say so
+        budgets = budgets.assign(period=[p if pd.notna(p) else "whole plan" for p in budgets["period"]])
     if len(budgets):
         sections.append({"anchor": "budgets", "title": "Budgets", "note": "",
                          "table": html_table(budgets.assign(left=budgets["limit"] - budgets["used"]), currency)})

@@ -83,7 +83,7 @@ def _schedule(periods: pd.DataFrame, named: dict[str, str]) -> pd.DataFrame:
     frame = periods.rename(columns={"built": "items_built"})
     _insert_after(frame, "period", "years_of_period", period_labels(frame))
     readable = [
-        "; ".join(labelled(item, named.get(item)) for item in str(ids).split(";") if item) for ids in frame["items_built"]
+        "; ".join(labelled(item, named.get(item)) for item in str(ids).split(";") if item) or "nothing new" for ids in frame["items_built"]
     ]
     _insert_after(frame, "items_built", "items_built_names", readable)
     return frame

@@ -151,6 +151,10 @@ def _write_summary(sheet: Worksheet, result: Result, scenario: Scenario) -> None
         budgets = result.budgets.assign(left=result.budgets["limit"] - result.budgets["used"])
         write_table(sheet, budgets, currency, start_row=row + 1)
         row += len(budgets) + 3
+    if "periods" in result.tables:  # over periods: where the schedule is, and what the totals above are
+        _paragraph(sheet, row, "Totals are present values over the plan and cumulative tonnes; what is built in each period, "
+                               "its capex, annual cost and CO2e: sheet 'periods'. Other sheets hold one row per period (column 'period').")
+        row += 1
     _paragraph(sheet, row, f"Money cells hold full {currency} values; the number format shows them in the scale named in each header.")
     sheet.freeze_panes = None
     for col, width in zip("ABCDEF", (44, 16, 18, 18, 18, 18), strict=True):

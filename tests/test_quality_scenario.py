@@ -60,7 +60,8 @@ def test_every_limited_inlet_recomputed_from_the_result_is_within_its_limit():
 def test_the_terminal_report_shows_each_limit_against_the_inlet():
     """The paper mill's COD limit binds (inlet = limit = 150 mg/L): its row says so, with names beside ids."""
     console = Console(width=250, record=True)
-    print_result(eipopt.solve(eipopt.load_scenario(FOLDER)), console)
+    scenario = eipopt.load_scenario(FOLDER)
+    print_result(eipopt.solve(scenario), scenario, console)
     text = console.export_text()
     assert "Water quality at the limited nodes" in text
     paper_cod = next(line for line in text.splitlines() if "hp_paper (Recycled paper mill) water" in line and "COD" in line)
