@@ -126,13 +126,18 @@ def headline(result: Result, scenario: Scenario) -> pd.DataFrame:
     currency = scenario.settings.currency
     cost_name, co2_name, per, co2_unit = _totals_wording(s)
     rows = [
-        (f"{cost_name.lower()} (annualised capex included)", f"{currency}/{per}" if per else currency, s["baseline_cost"], s["total_cost"]),
-        (co2_name.lower(), co2_unit, s["baseline_co2"], s["total_co2"]),
+        (f"{_lowercase_first(cost_name)} (annualised capex included)", f"{currency}/{per}" if per else currency, s["baseline_cost"], s["total_cost"]),
+        (_lowercase_first(co2_name), co2_unit, s["baseline_co2"], s["total_co2"]),
         ("new investment (capex)", currency, 0.0 if s["capex_total"] is not None else None, s["capex_total"]),
     ]
     frame = pd.DataFrame(rows, columns=["figure", "unit", "baseline", "plan"])
     frame["change"] = frame["plan"] - frame["baseline"]
     return frame
+
+
+def _lowercase_first(text: str) -> str:
+    """``Annual CO2e`` -> ``annual CO2e`` (a sentence's start as a table row); ``CO2e ...`` keeps its case."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def headline_scale(result: Result, scenario: Scenario):

@@ -118,6 +118,7 @@ def test_workbook_summary_says_present_value_and_cumulative_tonnes(documents, na
     years = result.summary["horizon"]["n_years"]
     assert cost[0].startswith(f"cost over {years} years (present value)")
     assert cost[3] == pytest.approx(result.summary["total_cost"])
+    assert co2[0] == f"CO2e over {years} years"
     assert co2[1] == f"tCO2e over {years} years"
     assert co2[3] == pytest.approx(result.summary["total_co2"])
     titles = [chart.title.tx.rich.p[0].r[0].t for chart in book["summary"]._charts]
