@@ -32,7 +32,7 @@ from eipopt.figures import (
 from eipopt.model import Scenario
 from eipopt.period_view import period_suffix, result_at, rows_of_period, shown_period, titled
 from eipopt.readable import formatted_frame, is_numeric_kind, money, number, shown_of
-from eipopt.report_tables import readable_tables
+from eipopt.report_tables import readable_tables, short_schedule
 from eipopt.result import Result
 
 #: Rows of a table shown in the report before it says how many more the workbook holds.
@@ -185,7 +185,7 @@ def _schedule_section(tables: dict[str, pd.DataFrame], result: Result, currency:
     if periods is None or not len(periods):
         return None
     horizon = result.summary.get("horizon", {})
-    shown = periods[["years_of_period", "items_built_names", "capex", "annual_cost", "baseline_annual_cost",
+    shown = short_schedule(periods)[["years_of_period", "items_built_names", "capex", "annual_cost", "baseline_annual_cost",
                      "annual_co2", "baseline_annual_co2", "annualised_capex_paid", "discount_weight"]]
     note = (f"{horizon.get('n_years', '?')} years from {horizon.get('years', ['?'])[0]} to {horizon.get('end', '?')}; the totals above are present values "
             f"at a discount rate of {horizon.get('discount_rate', 0):.1%} and cumulative tonnes. Capex is paid in the period an item is built; "

@@ -16,7 +16,7 @@ from eipopt.decision import item_names
 from eipopt.economics import links_not_built, measure_economics
 from eipopt.model import Scenario
 from eipopt.period_view import period_labels
-from eipopt.readable import labelled, per_unit
+from eipopt.readable import labelled, per_unit, shown_of
 from eipopt.result import Result
 
 #: Result tables in the order documents show them (any other table follows).
@@ -101,3 +101,18 @@ def _add_link_columns(frame: pd.DataFrame, scenario: Scenario, firm_names: pd.Se
         f"{entered.at[link, 'capacity']:,.10g} {entered.at[link, 'capacity_unit'] or per_unit(resource_unit.get(entered.at[link, 'resource'], ''))}"
         for link in frame["id"]
     ]
+
+
+#: Items a schedule row names in the report and the app before it says how many more the workbook holds.
+SCHEDULE_NAMED_ITEMS = 8
+
+
+def short_schedule(periods: pd.DataFrame, where: str = "all in the workbook's periods sheet") -> pd.DataFrame:
+    """The readable ``periods`` table for a page: each period's builds counted, the first few named, the cut said."""
+    texts = []
+    for ids, named in zip(periods["items_built"], periods["items_built_names"], strict=True):
+        items = [i for i in str(ids or "").split(";") if i]
+        names = named.split("; ") if items else []
+        cut = shown_of(min(SCHEDULE_NAMED_ITEMS, len(items)), len(items), where)
+        texts.append(f"{len(items)}: " + "; ".join(names[:SCHEDULE_NAMED_ITEMS]) + (f" ({cut})" if cut else "") if items else "nothing new")
+    return periods.assign(items_built_names=texts)

@@ -30,7 +30,7 @@ from eipopt.io import load_scenario
 from eipopt.model import ScenarioError
 from eipopt.period_view import period_suffix, result_at, rows_of_period, shown_period, titled
 from eipopt.readable import labelled, money, money_scale, number, shown_of
-from eipopt.report_tables import readable_tables
+from eipopt.report_tables import readable_tables, short_schedule
 from eipopt.result import Result
 from eipopt.workbook import write_results_workbook
 
@@ -164,7 +164,7 @@ def _schedule(result: Result, scenario) -> list:
     periods = readable_tables(result, scenario).get("periods")
     if periods is None or not len(periods):
         return []
-    shown = periods[["years_of_period", "items_built_names", "capex", "annual_cost", "baseline_annual_cost", "annual_co2", "baseline_annual_co2"]]
+    shown = short_schedule(periods)[["years_of_period", "items_built_names", "capex", "annual_cost", "baseline_annual_cost", "annual_co2", "baseline_annual_co2"]]
     return [html.H3("Investment schedule: what to build when"), layout.table(shown, scenario.settings.currency, "schedule"),
             dcc.Graph(id="schedule-chart", figure=schedule_figure(result, scenario))]
 
