@@ -85,11 +85,6 @@ def _totals_wording(summary: dict) -> tuple[str, str, str, str]:
             f"{CO2_UNIT} over {years} years")
 
 
-def _lowered(name: str) -> str:
-    """'Annual CO2e' -> 'annual CO2e' (a sentence's first word as a table label)."""
-    return name[:1].lower() + name[1:]
-
-
 def _change(saving: float) -> str:
     return "falls" if saving >= 0 else "rises"
 
@@ -132,13 +127,18 @@ def headline(result: Result, scenario: Scenario) -> pd.DataFrame:
     currency = scenario.settings.currency
     cost_name, co2_name, per, co2_unit = _totals_wording(s)
     rows = [
-        (f"{_lowered(cost_name)} (annualised capex included)", f"{currency}/{per}" if per else currency, s["baseline_cost"], s["total_cost"]),
-        (_lowered(co2_name), co2_unit, s["baseline_co2"], s["total_co2"]),
+        (f"{_lowercase_first(cost_name)} (annualised capex included)", f"{currency}/{per}" if per else currency, s["baseline_cost"], s["total_cost"]),
+        (_lowercase_first(co2_name), co2_unit, s["baseline_co2"], s["total_co2"]),
         ("new investment (capex)", currency, 0.0 if s["capex_total"] is not None else None, s["capex_total"]),
     ]
     frame = pd.DataFrame(rows, columns=["figure", "unit", "baseline", "plan"])
     frame["change"] = frame["plan"] - frame["baseline"]
     return frame
+
+
+def _lowercase_first(text: str) -> str:
+    """``Annual CO2e`` -> ``annual CO2e`` (a sentence's start as a table row); ``CO2e ...`` keeps its case."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def headline_scale(result: Result, scenario: Scenario):

@@ -34,6 +34,13 @@ Definitions, per measure k with effects Δd_kr (demand change) and Δg_kr
   weighted objective: net benefit + carbon_price × co2_avoided; co2 objective:
   it also avoids no CO2e). Where none applies:
   ``not chosen by the optimum`` (interactions with links or other measures).
+
+Over periods (:mod:`eipopt.period_view`): funded and built mean funded or
+built by the end of the plan, ``build_period`` (economics and links) says in
+which period, and a measure's figures are those of its table row (capex in
+force in its build period) at the scenario's table prices. A budget of one
+period is named with it: too little left there rules out building in that
+period only.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ import pandas as pd
 
 from eipopt.model import Scenario
 from eipopt.model.settings import AppliesTo, Objective
+from eipopt.period_view import rows_of_period, shown_period
 from eipopt.result import Result
 
 STATUS_FUNDED = "funded"
@@ -61,9 +69,11 @@ def measure_economics(result: Result, scenario: Scenario) -> pd.DataFrame:
     """One row per measure: stand-alone capex, saving, payback, cost per tonne, decision and why not funded.
 
     Empty (with the columns) when the scenario has no measures or there is no solution.
+    Over periods a ``build_period`` column follows ``decision`` (blank: not funded).
     """
+    columns = _economics_columns(result)
     if "measures" not in result.tables or not len(scenario.measures):
-        return pd.DataFrame(columns=ECONOMICS_COLUMNS)
+        return pd.DataFrame(columns=columns)
     solved = result.measures.set_index("id")
     measures = scenario.measures.set_index("id")
     saving, avoided = _effect_values(scenario)
@@ -84,6 +94,7 @@ def measure_economics(result: Result, scenario: Scenario) -> pd.DataFrame:
         else:
             status = STATUS_REJECTED
         rows.append({
+            "build_period": solved.at[measure_id, "build_period"] if "build_period" in solved.columns else None,
             "id": measure_id,
             "name": measure["name"],
             "firm": measure["firm"],
@@ -99,18 +110,26 @@ def measure_economics(result: Result, scenario: Scenario) -> pd.DataFrame:
             "cost_per_tonne": -net / co2 if co2 > 0 else math.nan,
             "why_not_funded": reasons.of(measure_id, measure, net, co2) if status == STATUS_REJECTED else "",
         })
-    return pd.DataFrame(rows, columns=ECONOMICS_COLUMNS)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _economics_columns(result: Result) -> list[str]:
+    """ECONOMICS_COLUMNS, with ``build_period`` after ``decision`` when the result has periods."""
+    if shown_period(result) is None:
+        return ECONOMICS_COLUMNS
+    at = ECONOMICS_COLUMNS.index("decision") + 1
+    return [*ECONOMICS_COLUMNS[:at], "build_period", *ECONOMICS_COLUMNS[at:]]
 
 
 def links_not_built(result: Result, scenario: Scenario) -> pd.Series:
     """Why each candidate link was not built (``""`` for built and existing links), by link id.
 
     The same known reasons as for measures: not allowed, requires, budget;
-    otherwise "not chosen by the optimum".
+    otherwise "not chosen by the optimum". Over periods: built by the end of the plan.
     """
     if "links" not in result.tables:
         return pd.Series(dtype=object)
-    built = result.links.set_index("id")["built"]
+    built = _at_end(result, "links").set_index("id")["built"]
     measures = result.tables.get("measures")
     funded = set(measures.loc[measures["funded"], "id"]) if measures is not None else set()
     reasons = _Reasons(result, scenario, funded)
@@ -118,6 +137,11 @@ def links_not_built(result: Result, scenario: Scenario) -> pd.Series:
         link_id: "" if built.get(link_id, False) or bool(link["existing"]) else reasons.of_link(link_id, link)
         for link_id, link in scenario.links.set_index("id").iterrows()
     }, dtype=object)
+
+
+def _at_end(result: Result, table: str) -> pd.DataFrame:
+    """A result table as the park stands at the end of the plan (the last period's rows over periods)."""
+    return rows_of_period(result.tables[table], shown_period(result))
 
 
 def _payback(capex: float, annual_saving: float) -> float:
@@ -150,7 +174,7 @@ class _Reasons:
         self.scenario = scenario
         self.objective = Objective(result.summary["objective"])
         self.funded_groups = set(scenario.measures.loc[scenario.measures["id"].isin(funded), "group"]) - {""}
-        links = result.tables.get("links")
+        links = _at_end(result, "links") if "links" in result.tables else None
         self.active = funded | (set(links.loc[links["built"], "id"]) if links is not None else set())
         budgets = result.tables.get("budgets")
         self.left = {}
@@ -179,7 +203,8 @@ class _Reasons:
         for budget in self.scenario.settings.budgets:
             draw = self._draw(budget, item_id, float(row["capex"]), kind)
             if budget.id in self.left and draw > self.left[budget.id] + 1e-6 * max(1.0, draw):
-                reasons.append(f"budget: '{budget.id}' has too little left")
+                when = f" for builds in the period from {budget.period}" if budget.period is not None else ""
+                reasons.append(f"budget: '{budget.id}' has too little left{when}")
         return reasons
 
     def of_link(self, link_id: str, link: pd.Series) -> str:

@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from eipopt.decision import item_names
 from eipopt.model import Scenario
+from eipopt.period_view import period_labels
 from eipopt.readable import CO2_UNIT, labelled, money_scale, number, per_unit
 from eipopt.result import Result
 
@@ -222,4 +223,30 @@ def breakdown_figure(result: Result, scenario: Scenario, quantity: str) -> go.Fi
     figure.update_xaxes(title=change_unit, tickformat=",~r", zeroline=True, zerolinecolor="#444", row=1, col=2)
     figure.update_yaxes(autorange="reversed", row=1, col=1)
     figure.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
+    return figure
+
+
+def schedule_figure(result: Result, scenario: Scenario) -> go.Figure:
+    """The investment schedule over periods: capex per period, and annual cost and CO2e per period against the baseline.
+
+    Periods are labelled by their years (``2025-2029``); every amount is per
+    year of the period except capex (paid once, in the period the item is built).
+    """
+    periods = result.tables.get("periods", pd.DataFrame(columns=["first_year", "last_year", "capex", "annual_cost", "baseline_annual_cost",
+                                                                 "annual_co2", "baseline_annual_co2"]))
+    labels = period_labels(periods)
+    scale = money_scale(list(periods["capex"]) + list(periods["annual_cost"]) + list(periods["baseline_annual_cost"]), scenario.settings.currency)
+    figure = make_subplots(rows=1, cols=3, horizontal_spacing=0.09, subplot_titles=(
+        f"New investment (capex, {scale.unit()})", f"Annual cost ({scale.unit('yr')})", f"Annual CO2e ({CO2_UNIT}/yr)"))
+    figure.add_trace(go.Bar(x=labels, y=periods["capex"].map(scale.scaled), name="capex in the period", marker_color=LINK_COLOUR), row=1, col=1)
+    for column, colour, name, col, convert in (
+        ("baseline_annual_cost", "#bbbbbb", "baseline (nothing new)", 2, scale.scaled), ("annual_cost", _FIRM, "plan", 2, scale.scaled),
+        ("baseline_annual_co2", "#bbbbbb", "baseline (nothing new)", 3, float), ("annual_co2", _FIRM, "plan", 3, float),
+    ):
+        figure.add_trace(go.Bar(x=labels, y=periods[column].map(convert), name=name, marker_color=colour, legendgroup=name,
+                                showlegend=col == 2), row=1, col=col)
+    figure_layout(figure, "Investment schedule: what is paid in each period, and the annual cost and CO2e it leads to", height=420)
+    figure.update_layout(barmode="group", margin={"t": 100})
+    figure.update_yaxes(tickformat=",~r")
+    figure.update_xaxes(title="period (years)", type="category")
     return figure

@@ -24,7 +24,7 @@ _SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "M"), (1e3, "k"), (1.0, ""))
 
 CO2_UNIT = "tCO2e"
 
-Kind = Literal["money", "money_yr", "money_per_t", "co2_yr", "amount", "share", "years", "count", "text", "bool"]
+Kind = Literal["money", "money_yr", "money_per_t", "co2_yr", "amount", "share", "years", "count", "ratio", "text", "bool"]
 
 
 @dataclass(frozen=True)
@@ -228,6 +228,44 @@ COLUMNS: dict[str, ColumnLabel] = {
     "delta_cost": ColumnLabel("annual cost saved (optimum without it: cost higher by)", "money_yr"),
     "delta_co2": ColumnLabel("CO2e avoided (optimum without it: CO2e higher by)", "co2_yr"),
     "budget_used": ColumnLabel("used", "money"),
+    # periods (the investment schedule)
+    "period": ColumnLabel("period (first year)", "text"),
+    "build_period": ColumnLabel("built in period", "text"),
+    "years_of_period": ColumnLabel("period", "text"),
+    "first_year": ColumnLabel("first year", "text"),
+    "last_year": ColumnLabel("last year", "text"),
+    "years": ColumnLabel("years", "count"),
+    "discount_weight": ColumnLabel("discount weight (present value of 1 per year)", "ratio"),
+    "annual_co2": ColumnLabel("annual CO2e", "co2_yr"),
+    "annualised_capex_paid": ColumnLabel("annualised capex paid", "money_yr"),
+    "items_built": ColumnLabel("built in this period (ids)", "text"),
+    "items_built_names": ColumnLabel("built in this period", "text"),
+    # financing: who pays what
+    "owner": ColumnLabel("owner", "text"),
+    "owner_name": ColumnLabel("owner (name)", "text"),
+    "item_name": ColumnLabel("item (name)", "text"),
+    "amount": ColumnLabel("amount", "money"),
+    "instalment": ColumnLabel("annual instalment", "money_yr"),
+    "operating_cost": ColumnLabel("operating cost", "money_yr"),
+    "saving": ColumnLabel("saving", "money_yr"),
+    "own_money": ColumnLabel("own money", "money"),
+    "loans": ColumnLabel("loans", "money"),
+    "grants": ColumnLabel("grants", "money"),
+    "equity": ColumnLabel("outside equity", "money"),
+    "debt_service": ColumnLabel("debt service", "money_yr"),
+    "dscr": ColumnLabel("DSCR (saving / debt service)", "ratio"),
+    "min_dscr": ColumnLabel("required DSCR", "ratio"),
+    # water quality (concentrations in the unit column, flows in flow_unit per year)
+    "contaminant": ColumnLabel("contaminant", "text"),
+    "flow_unit": ColumnLabel("flow unit", "text"),
+    "outlet": ColumnLabel("outlet concentration", "amount"),
+    "max_inlet": ColumnLabel("inlet limit", "amount"),
+    "inflow": ColumnLabel("inflow (flow unit/yr)", "amount"),
+    "load": ColumnLabel("load (flow unit x unit per yr)", "amount"),
+    "inlet_concentration": ColumnLabel("inlet concentration", "amount"),
+    "concentration": ColumnLabel("concentration", "amount"),
+    "slack": ColumnLabel("room left below the limit", "amount"),
+    "binding": ColumnLabel("at the limit", "bool"),
 }
 
 
@@ -282,7 +320,7 @@ def formatted_frame(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
         elif label.kind == "money_per_t":
             per_t = money_scale(values, currency)
             out[header(column, per_t)] = [number(per_t.scaled(v)) if not _missing(v) else "-" for v in values]
-        elif label.kind in ("amount", "co2_yr", "years", "count"):
+        elif label.kind in ("amount", "co2_yr", "years", "count", "ratio"):
             out[header(column, scale)] = [number(v) for v in values]
         elif label.kind == "share":
             out[header(column, scale)] = [share(v) for v in values]

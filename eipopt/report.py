@@ -13,6 +13,7 @@ from rich.table import Table
 from eipopt.decision import decision_lines, headline, headline_scale
 from eipopt.economics import STATUS_REJECTED
 from eipopt.model import Scenario
+from eipopt.period_view import period_label, period_suffix, rows_of_period, shown_period
 from eipopt.readable import formatted_frame, is_numeric_kind, money_scale, number, shown_of
 from eipopt.report_tables import readable_tables
 from eipopt.result import Result
@@ -51,13 +52,16 @@ def print_result(result: Result, scenario: Scenario, console: Console | None = N
     tables = readable_tables(result, scenario)
     links = _last_period(tables["links"])
     if len(links):
-        shown = links.sort_values(["built", "flow"], ascending=False)[["id", "source_name", "sink_name", "built", "existing", "tiers_built", "capacity_entered", "flow", "unit", "utilisation", "capex", "why_not_built"]]
+        columns = ["id", "source_name", "sink_name", "built", *(["build_period"] if "build_period" in links.columns and shown_period(result) else []),
+                   "existing", "tiers_built", "capacity_entered", "flow", "unit", "utilisation", "capex", "why_not_built"]
+        shown = links.sort_values(["built", "flow"], ascending=False)[columns]
         cut = shown_of(min(CONSOLE_ROWS, len(shown)), len(shown), "all with --out results.xlsx")
         console.print(_rich_table(shown.head(CONSOLE_ROWS), currency, "Symbiosis links" + _period_note(tables["links"]) + (f" ({cut})" if cut else "")))
     economics = tables["economics"]
     if len(economics):
         order = economics.assign(_rejected=economics["decision"] == STATUS_REJECTED).sort_values(["_rejected", "net_annual_benefit"], ascending=[True, False])
-        shown = order[["id", "name", "decision", "capex", "annual_saving", "simple_payback_years", "co2_avoided", "cost_per_tonne", "why_not_funded"]]
+        timing = ["build_period"] if "build_period" in economics.columns else []
+        shown = order[["id", "name", "decision", *timing, "capex", "annual_saving", "simple_payback_years", "co2_avoided", "cost_per_tonne", "why_not_funded"]]
         cut = shown_of(min(CONSOLE_ROWS, len(shown)), len(shown), "all with --out results.xlsx")
         title = f"RECP measures: {result.summary['n_measures_funded']} new funded, {int(result.measures['existing'].sum())} existing, of {len(economics)} (stand-alone economics)"
         console.print(_rich_table(shown.head(CONSOLE_ROWS), currency, title + (f"; {cut}" if cut else "")))
@@ -68,7 +72,8 @@ def print_result(result: Result, scenario: Scenario, console: Console | None = N
         if not len(part):
             continue
         part_scale = money_scale(list(part["value"]) + list(part["baseline_value"]), currency) if quantity == "cost" else None
-        table = Table(title=f"Annual {'cost' if quantity == 'cost' else 'CO2e'} by component ({part_scale.unit('yr') if part_scale else unit_title})", header_style="bold")
+        title = f"Annual {'cost' if quantity == 'cost' else 'CO2e'} by component{period_suffix(result)} ({part_scale.unit('yr') if part_scale else unit_title})"
+        table = Table(title=title, header_style="bold")
         for column in ("component", "baseline", "plan"):
             table.add_column(column, justify="left" if column == "component" else "right")
         for row in part.itertuples():
@@ -100,11 +105,12 @@ def print_quality(quality, console: Console) -> None:
 
 def _last_period(table):
     """The rows of the last period of a table with a ``period`` column (the table itself otherwise)."""
-    return table[table["period"] == table["period"].max()] if "period" in table.columns else table
+    return rows_of_period(table, table["period"].max() if "period" in table.columns else None)
 
 
 def _period_note(table) -> str:
-    return f" in the period from {table['period'].max()} (per year; all periods in the result tables)" if "period" in table.columns else ""
+    """Names the period a table shows: the last, the park at the end of the plan (:mod:`eipopt.period_view`)."""
+    return f" in the period from {table['period'].max()} (the end of the plan; per year; all periods in the result tables)" if "period" in table.columns else ""
 
 
 def print_schedule(result: Result, scenario: Scenario, console: Console) -> None:
@@ -125,7 +131,7 @@ def print_schedule(result: Result, scenario: Scenario, console: Console) -> None
     for row in periods.itertuples():
         built = [i for i in row.built.split(";") if i]
         table.add_row(
-            f"{row.first_year}-{row.last_year}" if row.last_year > row.first_year else str(row.first_year),
+            period_label(row.first_year, row.last_year),
             "\n".join(f"{i}: {names[i]}" if names.get(i) else i for i in built) or "-",
             number(scale.scaled(row.capex)), number(scale.scaled(row.annual_cost)), number(scale.scaled(row.baseline_annual_cost)),
             number(row.annual_co2), number(row.baseline_annual_co2),

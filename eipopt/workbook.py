@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -67,7 +67,7 @@ def number_format(kind: str, scale: MoneyScale, values: pd.Series) -> str | None
     if kind in ("amount", "co2_yr"):
         largest = pd.to_numeric(values, errors="coerce").abs().max()
         return "#,##0" if pd.notna(largest) and largest >= 100 else "#,##0.00"
-    return {"share": "0%", "years": "0.0", "count": "0"}.get(kind)
+    return {"share": "0%", "years": "0.0", "count": "0", "ratio": "0.00"}.get(kind)
 
 
 def write_table(sheet: Worksheet, frame: pd.DataFrame, currency: str, start_row: int = 1) -> None:
@@ -153,13 +153,18 @@ def _write_summary(sheet: Worksheet, result: Result, scenario: Scenario) -> None
         budgets = result.budgets.assign(left=result.budgets["limit"] - result.budgets["used"])
         write_table(sheet, budgets, currency, start_row=row + 1)
         row += len(budgets) + 3
+    if "periods" in result.tables:  # over periods: where the schedule is, and what the totals above are
+        _paragraph(sheet, row, "Totals are present values over the plan and cumulative tonnes; what is built in each period, "
+                               "its capex, annual cost and CO2e: sheet 'periods'. Other sheets hold one row per period (column 'period').")
+        row += 1
     _paragraph(sheet, row, f"Money cells hold full {currency} values; the number format shows them in the scale named in each header.")
     sheet.freeze_panes = None
     for col, width in zip("ABCDEF", (44, 16, 18, 18, 18, 18), strict=True):
         sheet.column_dimensions[col].width = width
     if result.summary["baseline_cost"] is not None and result.summary["total_cost"] is not None:
-        _bar_chart(sheet, "Annual cost: baseline and plan", scale.unit("yr"), headline_row, headline_row + 1, "H4")
-        _bar_chart(sheet, "Annual CO2e: baseline and plan", "tCO2e/yr", headline_row, headline_row + 2, "H20")
+        (cost_title, cost_unit), (co2_title, co2_unit) = _headline_chart_titles(result, scale)
+        _bar_chart(sheet, cost_title, cost_unit, headline_row, headline_row + 1, "H4")
+        _bar_chart(sheet, co2_title, co2_unit, headline_row, headline_row + 2, "H20")
 
 
 def _paragraph(sheet: Worksheet, row: int, text: str, last_column: str = "F", characters_per_line: int = 130) -> None:
@@ -209,6 +214,10 @@ def _chart_table(sheet: Worksheet, name: str, frame: pd.DataFrame) -> None:
         chart.x_axis.title = "budget"
         chart.y_axis.title = sheet.cell(1, cols.index("limit") + 1).value.split("(")[-1].rstrip(")")
         sheet.add_chart(chart, f"{get_column_letter(len(cols) + 2)}2")
+    elif name == "periods" and len(frame):
+        _schedule_charts(sheet, frame)
+    elif name == "breakdown" and "period" in frame.columns and len(frame):
+        _breakdown_chart_of_last_period(sheet, frame)
     elif name == "breakdown" and len(frame):
         cost_rows = [i for i, q in enumerate(frame["quantity"], start=2) if q == "cost"]
         if not cost_rows:
@@ -232,3 +241,60 @@ def _chart_table(sheet: Worksheet, name: str, frame: pd.DataFrame) -> None:
                 chart.legend = None
             chart.height, chart.width = 9, 16
             sheet.add_chart(chart, f"{get_column_letter(len(cols) + 2)}{anchor_row}")
+
+
+# --------------------------------------------------------------------------- periods (eipopt.period_view)
+
+
+def _headline_chart_titles(result: Result, scale: MoneyScale) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Titles and units of the summary's two charts: annual figures, or over periods present value and cumulative tonnes."""
+    horizon = result.summary.get("horizon")
+    if not horizon:
+        return ("Annual cost: baseline and plan", scale.unit("yr")), ("Annual CO2e: baseline and plan", "tCO2e/yr")
+    years = horizon["n_years"]
+    return ((f"Cost over {years} years (present value): baseline and plan", scale.unit()),
+            (f"CO2e over {years} years (cumulative): baseline and plan", "tCO2e"))
+
+
+def _column_reference(sheet: Worksheet, frame: pd.DataFrame, column: str, first_row: int = 1, last_row: int | None = None) -> Reference:
+    col = list(frame.columns).index(column) + 1
+    return Reference(sheet, min_col=col, min_row=first_row, max_row=last_row or len(frame) + 1)
+
+
+def _schedule_charts(sheet: Worksheet, frame: pd.DataFrame) -> None:
+    """The investment schedule's charts: capex per period, and annual cost and CO2e per period against the baseline."""
+    categories = _column_reference(sheet, frame, "years_of_period", first_row=2)
+    anchor_col = get_column_letter(len(frame.columns) + 2)
+    charts = (
+        ("New investment per period (capex)", ("capex",), "capex"),
+        ("Annual cost per period: baseline and plan", ("baseline_annual_cost", "annual_cost"), "annual_cost"),
+        ("Annual CO2e per period: baseline and plan", ("baseline_annual_co2", "annual_co2"), "annual_co2"),
+    )
+    for i, (title, columns, unit_column) in enumerate(charts):
+        chart = BarChart()
+        chart.title = title
+        for column in columns:
+            chart.add_data(_column_reference(sheet, frame, column), titles_from_data=True)
+        chart.set_categories(categories)
+        chart.x_axis.title = "period (years)"
+        chart.y_axis.title = sheet.cell(1, list(frame.columns).index(unit_column) + 1).value.split("(")[-1].rstrip(")")
+        chart.height, chart.width = 7.5, 16
+        sheet.add_chart(chart, f"{anchor_col}{2 + 16 * i}")
+
+
+def _breakdown_chart_of_last_period(sheet: Worksheet, frame: pd.DataFrame) -> None:
+    """The cost breakdown chart of the last period (the park at the end of the plan), baseline against plan."""
+    last = frame["period"].max()
+    rows = [i for i, (q, p) in enumerate(zip(frame["quantity"], frame["period"], strict=True), start=2) if q == "cost" and p == last]
+    if not rows or rows[-1] - rows[0] != len(rows) - 1:  # the period's cost rows are one block in the sheet
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = f"Annual cost by component in the period from {last}: baseline and plan"
+    for column, title in (("baseline_value", "baseline"), ("value", "plan")):
+        chart.series.append(Series(_column_reference(sheet, frame, column, rows[0], rows[-1]), title=title))
+    chart.set_categories(_column_reference(sheet, frame, "component", rows[0], rows[-1]))
+    chart.x_axis.title = "component"
+    chart.y_axis.title = sheet.cell(1, list(frame.columns).index("value") + 1).value.split("(")[-1].rstrip(")")
+    chart.height, chart.width = 9, 16
+    sheet.add_chart(chart, f"{get_column_letter(len(frame.columns) + 2)}2")

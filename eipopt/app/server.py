@@ -24,13 +24,14 @@ from eipopt.app.session import (
 )
 from eipopt.decision import decision_lines, item_names
 from eipopt.economics import STATUS_REJECTED
-from eipopt.figures import sankey_figure
+from eipopt.figures import sankey_figure, schedule_figure
 from eipopt.html_report import render_html_report
 from eipopt.io import load_scenario
 from eipopt.model import ScenarioError
 from eipopt.park_map import network_map
+from eipopt.period_view import period_suffix, result_at, rows_of_period, shown_period, titled
 from eipopt.readable import labelled, money, money_scale, number, shown_of
-from eipopt.report_tables import readable_tables
+from eipopt.report_tables import readable_tables, short_schedule
 from eipopt.result import Result
 from eipopt.workbook import write_results_workbook
 
@@ -152,16 +153,31 @@ def _results(session: Session, overrides: dict[str, str]) -> list:
     children += _what_if(session.previous, result, currency)
     if "measures" not in result.tables:
         return children
+    children += _schedule(result, scenario)
     children += _portfolio(result, scenario)
     return children
 
 
 def _figures(session: Session) -> list:
-    """The Sankey and the park map of the last run (full page width), or nothing when there is no plan."""
+    """The Sankey and the park map of the last run (full page width), or nothing when there is no plan.
+
+    Over periods they show the park at the end of the plan, titled with its period."""
     result, scenario = session.result, session.solved_scenario
     if "measures" not in result.tables:
         return []
-    return [dcc.Graph(id="sankey", figure=sankey_figure(result, scenario)), dcc.Graph(id="map", figure=network_map(result, scenario))]
+    shown, when = result_at(result), period_suffix(result)
+    return [dcc.Graph(id="sankey", figure=titled(sankey_figure(shown, scenario), when)),
+            dcc.Graph(id="map", figure=titled(network_map(shown, scenario), when))]
+
+
+def _schedule(result: Result, scenario) -> list:
+    """Over periods: what is built when, its capex, annual cost and CO2e per period (nothing for a single year)."""
+    periods = readable_tables(result, scenario).get("periods")
+    if periods is None or not len(periods):
+        return []
+    shown = short_schedule(periods)[["years_of_period", "items_built_names", "capex", "annual_cost", "baseline_annual_cost", "annual_co2", "baseline_annual_co2"]]
+    return [html.H3("Investment schedule: what to build when"), layout.table(shown, scenario.settings.currency, "schedule"),
+            dcc.Graph(id="schedule-chart", figure=schedule_figure(result, scenario))]
 
 
 def _what_if(previous: Result | None, result: Result, currency: str) -> list:
@@ -169,6 +185,10 @@ def _what_if(previous: Result | None, result: Result, currency: str) -> list:
     if previous is None:
         return [html.P("Solve again after a change to compare with this run.", style={"color": "#555"})]
     keys = [("total_cost", "annual cost", f"{currency}/yr"), ("total_co2", "annual CO2e", "tCO2e/yr"), ("capex_total", "new investment", currency)]
+    horizon = result.summary.get("horizon")
+    if horizon:  # over periods the totals are present values and cumulative tonnes
+        years = horizon["n_years"]
+        keys[:2] = [("total_cost", f"cost over {years} years (present value)", currency), ("total_co2", f"CO2e over {years} years", "tCO2e")]
     rows = [{"figure": f"{label} ({unit})", "previous run": previous.summary[key], "this run": result.summary[key]} for key, label, unit in keys]
     frame = pd.DataFrame(rows)
     frame["change"] = frame["this run"] - frame["previous run"]
@@ -195,17 +215,22 @@ def _portfolio(result: Result, scenario) -> list:
     tables = readable_tables(result, scenario)
     economics = tables["economics"]
     funded = economics[economics["decision"] != STATUS_REJECTED]
-    children = [html.H3(f"Portfolio: {len(funded)} measures funded or existing, {int(result.links['built'].sum())} links operating")]
+    period = shown_period(result)
+    at_end = rows_of_period(tables["links"], period)
+    when = f" at the end of the plan (period from {period})" if period is not None else ""
+    children = [html.H3(f"Portfolio: {len(funded)} measures funded or existing, {int(at_end['built'].sum())} links operating{when}")]
     if len(funded):
-        shown = funded.sort_values("net_annual_benefit", ascending=False)[["id", "name", "decision", "capex", "annual_saving", "simple_payback_years", "co2_avoided"]]
+        timing = ["build_period"] if "build_period" in funded.columns else []
+        shown = funded.sort_values("net_annual_benefit", ascending=False)[["id", "name", "decision", *timing, "capex", "annual_saving", "simple_payback_years", "co2_avoided"]]
         children.append(layout.table(shown.head(PAGE_ROWS), currency, "portfolio-measures"))
         cut = shown_of(min(PAGE_ROWS, len(shown)), len(shown))
         if cut:
             children.append(html.P(cut))
-    if result.links["built"].any():
+    if at_end["built"].any():
         names = item_names(scenario, "links")
-        links = tables["links"][tables["links"]["built"]]
-        shown = links.assign(name=[labelled(i, names.get(i)) for i in links["id"]])[["name", "tiers_built", "flow", "unit", "utilisation", "capex"]]
+        links = at_end[at_end["built"]]
+        timing = ["build_period"] if period is not None else []
+        shown = links.assign(name=[labelled(i, names.get(i)) for i in links["id"]])[["name", *timing, "tiers_built", "flow", "unit", "utilisation", "capex"]]
         children.append(layout.table(shown.head(PAGE_ROWS), currency, "portfolio-links"))
         cut = shown_of(min(PAGE_ROWS, len(shown)), len(shown))
         if cut:
