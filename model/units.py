@@ -8,11 +8,13 @@ density must be the one at normal conditions).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 # pint's defaults read 'kt' as knots and know no 'm3'; a park's data means otherwise.
 _DEFINITIONS = [
@@ -23,10 +25,22 @@ _DEFINITIONS = [
 ]
 
 
-@lru_cache(maxsize=1)
+@functools.cache
 def registry() -> pint.UnitRegistry:
-    """The project's unit registry (pint defaults plus park units)."""
-    ureg = pint.UnitRegistry(on_redefinition="ignore")
+    """The project's unit registry (pint defaults plus park units), built on first use, once per process.
+
+    pint is imported here, not with this module, so that commands that read no
+    units (``eipopt --help``) do not pay for it. pint keeps its parsed
+    definitions in the user's cache folder (its ``cache_folder=":auto:"``),
+    which makes building the registry several times faster after the first
+    run; without a writable cache folder the definitions are parsed afresh.
+    """
+    import pint
+
+    try:
+        ureg = pint.UnitRegistry(on_redefinition="ignore", cache_folder=":auto:")
+    except OSError:
+        ureg = pint.UnitRegistry(on_redefinition="ignore")
     for definition in _DEFINITIONS:
         ureg.define(definition)
     return ureg
@@ -42,6 +56,8 @@ def parse_unit(text: str) -> pint.Unit:
     Offset units (``degC``, ``degF``) are refused: an annual amount cannot be
     multiplied or converted in them.
     """
+    import pint
+
     ureg = registry()
     try:
         unit = ureg.Unit(text)
@@ -84,7 +100,7 @@ def annual_amount(
     return float(value) * _conversion_factor(capacity_unit, resource_unit, float(operating_hours), density)
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def _conversion_factor(capacity_unit: str, resource_unit: str, operating_hours: float, density_kg_per_m3: float | None) -> float:
     """Annual amount of one unit of capacity (cached: a park has few distinct unit pairs)."""
     ureg = registry()
