@@ -21,7 +21,7 @@ import eipopt
 from eipopt.cli import main
 from eipopt.sweep import SweepStore, grid, parse_vary, sweep
 from eipopt.sweep.cases import make_cases
-from eipopt.sweep.executors import MAX_CHUNK, chunks, start_method
+from eipopt.sweep.executors import MAX_CHUNK, SweepStopped, chunks, start_method
 from eipopt.sweep.solving import CaseRunner
 from tests.conftest import SCENARIOS
 
@@ -254,6 +254,28 @@ def test_each_worker_process_builds_one_model_for_all_its_cases(khanh_phu, tmp_p
         mine = [(runner, builds) for p, runner, builds in rows if p == pid]
         assert len({runner for runner, _ in mine}) == 1  # one runner (one scenario) per worker
         assert {builds for _, builds in mine} == {"1"}  # its model built once, re-solved for each of its cases
+
+
+def test_a_worker_that_dies_stops_the_sweep_and_a_rerun_completes_it(khanh_phu, tmp_path, monkeypatch):
+    if start_method() != "fork":
+        pytest.skip("workers are forked only on Linux with no other thread running")
+    original = CaseRunner.run
+    limits = [1e11 + i * 1e10 for i in range(6)]
+
+    def dies_on_the_last_case(self, key, overrides):
+        if overrides[LIMIT] == limits[-1]:
+            os._exit(1)  # as a crash or the OOM killer would
+        return original(self, key, overrides)
+
+    monkeypatch.setattr(CaseRunner, "run", dies_on_the_last_case)
+    store = tmp_path / "died.sqlite"
+    with pytest.raises(SweepStopped, match="a worker process died"):
+        sweep(khanh_phu, {LIMIT: limits}, workers=2, store=store)
+    assert len(stored(store)) < 6
+    monkeypatch.setattr(CaseRunner, "run", original)
+    table = sweep(khanh_phu, {LIMIT: limits}, workers=2, store=store)
+    assert len(stored(store)) == 6
+    assert (table["error"] == "").all()
 
 
 def test_with_another_thread_running_workers_start_fresh_and_give_the_same_rows(khanh_phu, serial):
