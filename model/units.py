@@ -35,8 +35,7 @@ def registry() -> pint.UnitRegistry:
     which makes building the registry several times faster after the first
     run; without a writable cache folder the definitions are parsed afresh.
     """
-    import pint
-
+    pint = _import_pint()
     try:
         ureg = pint.UnitRegistry(on_redefinition="ignore", cache_folder=":auto:")
     except OSError:
@@ -44,6 +43,30 @@ def registry() -> pint.UnitRegistry:
     for definition in _DEFINITIONS:
         ureg.define(definition)
     return ureg
+
+
+def _import_pint():
+    """pint, imported without Dask.
+
+    pint 0.25 imports ``dask.base`` (and with it much of Dask and jinja2: about
+    0.1-0.3 s) whenever Dask is installed, to handle Dask arrays, which eipopt
+    never gives it (upstream defers this import in later releases). While pint
+    is first imported, Dask is marked as absent (``sys.modules["dask"] = None``
+    makes ``find_spec`` report it missing); the mark is removed at once, so
+    ``import dask`` works as usual afterwards.
+    """
+    import sys
+
+    if "pint" in sys.modules or "dask" in sys.modules:
+        import pint
+
+        return pint
+    sys.modules["dask"] = None
+    try:
+        import pint
+    finally:
+        del sys.modules["dask"]
+    return pint
 
 
 class UnitError(ValueError):
@@ -56,9 +79,9 @@ def parse_unit(text: str) -> pint.Unit:
     Offset units (``degC``, ``degF``) are refused: an annual amount cannot be
     multiplied or converted in them.
     """
-    import pint
-
     ureg = registry()
+    import pint  # imported by registry(), without Dask
+
     try:
         unit = ureg.Unit(text)
     except Exception as exc:  # noqa: BLE001 - pint's parser raises tokenize, syntax, arithmetic and its own errors

@@ -59,18 +59,19 @@ def test_subcommand_modules_do_not_import_the_group(module):
 
 
 def test_validate_loads_no_solver_and_no_plotting():
-    """Checking a scenario needs pandas and pint, not HiGHS, a Dask cluster client or the plotting libraries."""
+    """Checking a scenario folder needs pandas and pint, not HiGHS, Dask, the workbook library or the plotting libraries."""
     code = ("import contextlib, io\nfrom eipopt.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main(['validate', {str(SCENARIOS / 'khanh_phu')!r}], standalone_mode=False)")
     loaded = loaded_after(code)
     assert {"pandas", "pint"} <= loaded
-    assert loaded & {"highspy", "distributed", "matplotlib", "plotly"} == set()
+    assert loaded & {"highspy", "dask", "distributed", "openpyxl", "matplotlib", "plotly"} == set()
 
 
-def test_unit_registry_is_built_on_first_use_and_once():
+def test_unit_registry_is_built_on_first_use_and_once_without_dask():
     code = ("import sys\nimport eipopt.model.units as units\nbefore = 'pint' in sys.modules\n"
-            "first = units.registry()\nassert units.registry() is first\n"
+            "units.parse_unit('t')\nfirst = units.registry()\nassert units.registry() is first\n"
+            "assert 'dask' not in sys.modules\nimport dask\n"
             "assert first.Quantity(1, units.parse_unit('kt')).to('t').magnitude == 1000\nprint('pint before first use:', before)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "pint before first use: False"
