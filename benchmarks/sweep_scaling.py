@@ -91,15 +91,15 @@ def startup(repeats: int) -> dict[str, float]:
         "eipopt validate scenarios/khanh_phu": [cli, "validate", "scenarios/khanh_phu"],
         "eipopt solve scenarios/khanh_phu --json": [cli, "solve", "scenarios/khanh_phu", "--json"],
     }
-    medians = {}
-    for label, command in commands.items():
-        seconds = []
-        for _ in range(repeats):
+    seconds: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(repeats):  # interleaved, so that a change of the machine's load hits every command alike
+        for label, command in commands.items():
             started = time.perf_counter()
             subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
-            seconds.append(time.perf_counter() - started)
-        medians[label] = statistics.median(seconds)
-        print(f"  {label}: {medians[label]:.3f} s", flush=True)
+            seconds[label].append(time.perf_counter() - started)
+    medians = {label: statistics.median(values) for label, values in seconds.items()}
+    for label, median in medians.items():
+        print(f"  {label}: {median:.3f} s", flush=True)
     return medians
 
 
@@ -132,7 +132,7 @@ def report(command: str, loads: tuple[float, float], sweeps: dict[int, dict[str,
         lines.append(f"| {cases} | {one[0]:.2f} ({one[1]:.1f}) | {two[0]:.2f} ({two[1]:.1f}) | {ratio:.2f}× | {verdict} "
                      f"| {spawned[0]:.2f} ({spawned[1]:.1f}) | {one[0] / spawned[0]:.2f}× |")
     floor = next(v for k, v in cli.items() if "floor" in k)
-    lines += ["", f"## Command-line start-up: median wall seconds of {repeats} fresh processes", "",
+    lines += ["", f"## Command-line start-up: median wall seconds of {repeats} fresh processes each, the commands interleaved", "",
               "| command | seconds | × floor | target |", "|---|---:|---:|---|"]
     for label, seconds in cli.items():
         lines.append(f"| `{label}` | {seconds:.3f} | {seconds / floor:.2f}× | {CLI_TARGETS.get(label, '')} |")
