@@ -26,7 +26,6 @@ from eipopt.model import Problem, Scenario, ScenarioError
 from eipopt.model.errors import did_you_mean
 from eipopt.model.schema import TABLES
 from eipopt.model.settings import SETTINGS_FILE
-from eipopt.scenario_workbook import write_scenario_workbook
 from eipopt.strict_yaml import StrictYamlError, load_settings_yaml
 from eipopt.text_tables import (
     MAX_COLUMNS,
@@ -151,6 +150,9 @@ def write_scenario(scenario: Scenario, path: str | Path) -> Path:
     tables = scenario.raw_tables()
     settings = scenario.settings.to_dict()
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        # openpyxl is imported only when a workbook is written or read
+        from eipopt.scenario_workbook import write_scenario_workbook
+
         return write_scenario_workbook(scenario, path)
     path.mkdir(parents=True, exist_ok=True)
     (path / SETTINGS_FILE).write_text(yaml.safe_dump(_drop_none(settings), sort_keys=False, allow_unicode=True), encoding="utf-8")

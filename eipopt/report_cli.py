@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from eipopt.cli_common import EXIT_INVALID, fail_invalid, load_with_overrides
 from eipopt.model import Objective, ScenarioError
 from eipopt.model.errors import Problem
 from eipopt.output import OutputError, check_file_target, write_files
@@ -32,7 +33,6 @@ from eipopt.output import OutputError, check_file_target, write_files
 def report(path, objective, overrides, xlsx_path, html_path, pareto_points, budget_id, steps, attribution, time_limit, mip_gap, threads) -> None:
     """Solve the scenario at PATH and write documents for people: --xlsx and/or --html."""
     from eipopt.api import ScenarioSolver
-    from eipopt.cli import EXIT_INVALID, _fail_invalid, _load
 
     if not (xlsx_path or html_path):
         click.echo("Invalid input: give --xlsx FILE and/or --html FILE", err=True)
@@ -40,13 +40,13 @@ def report(path, objective, overrides, xlsx_path, html_path, pareto_points, budg
     if bool(budget_id) != bool(steps):
         click.echo("Invalid input: --budget-response and --steps go together", err=True)
         sys.exit(EXIT_INVALID)
-    scenario = _load(path, overrides, as_json=False)
+    scenario = load_with_overrides(path, overrides, as_json=False)
     targets = [target for target in (xlsx_path, html_path) if target]
     try:
         for target in targets:
             check_file_target(target)  # before solving: a run is never lost to a bad target
     except OutputError as error:
-        _fail_invalid(ScenarioError([Problem("--xlsx/--html", str(error))]), as_json=False)
+        fail_invalid(ScenarioError([Problem("--xlsx/--html", str(error))]), as_json=False)
     solver = ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads)
     result = solver.solve(scenario, objective)
     writers = {}
@@ -63,14 +63,13 @@ def report(path, objective, overrides, xlsx_path, html_path, pareto_points, budg
         for written in write_files(writers):
             click.echo(f"written {written}")
     except OutputError as error:
-        _fail_invalid(ScenarioError([Problem("--xlsx/--html", str(error))]), as_json=False)
+        fail_invalid(ScenarioError([Problem("--xlsx/--html", str(error))]), as_json=False)
     sys.exit(result.exit_code)
 
 
 def _analyses(scenario, objective, solver, pareto_points, budget_id, steps, attribution) -> list:
     """Run the analyses asked for (each on a sibling of the solver) and turn them into report sections."""
     from eipopt.analysis import AnalysisError, attribute, budget_response, pareto_front, parse_steps
-    from eipopt.cli import EXIT_INVALID
     from eipopt.report_analyses import attribution_section, budget_section, pareto_section
 
     currency = scenario.settings.currency

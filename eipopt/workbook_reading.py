@@ -10,7 +10,6 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 
 from eipopt.model import Problem
@@ -76,6 +75,8 @@ def budget_rows(sheet: pd.DataFrame, label: str, settings: dict, positions: KeyP
 def read_sheets(path: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Every sheet but README as text cells indexed by the row number a spreadsheet shows;
     formulas give their saved value, and a formula without one is a problem."""
+    import openpyxl  # here, not at import: reading a scenario folder needs no workbook library
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
@@ -151,6 +152,8 @@ def _cell_text(value: Any) -> str:
 def _saved_formula_values(path: Path, sheets: dict[str, pd.DataFrame], formulas: dict[str, dict[tuple[int, int], str]]) -> list[Problem]:
     """Replace formula texts by the values the spreadsheet saved; a formula never computed
     (a workbook written by a program and not opened since) is a problem."""
+    import openpyxl
+
     problems = []
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:

@@ -8,11 +8,13 @@ density must be the one at normal conditions).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 # pint's defaults read 'kt' as knots and know no 'm3'; a park's data means otherwise.
 _DEFINITIONS = [
@@ -23,13 +25,48 @@ _DEFINITIONS = [
 ]
 
 
-@lru_cache(maxsize=1)
+@functools.cache
 def registry() -> pint.UnitRegistry:
-    """The project's unit registry (pint defaults plus park units)."""
-    ureg = pint.UnitRegistry(on_redefinition="ignore")
+    """The project's unit registry (pint defaults plus park units), built on first use, once per process.
+
+    pint is imported here, not with this module, so that commands that read no
+    units (``eipopt --help``) do not pay for it. pint keeps its parsed
+    definitions in the user's cache folder (its ``cache_folder=":auto:"``),
+    which makes building the registry several times faster after the first
+    run; without a writable cache folder the definitions are parsed afresh.
+    """
+    pint = _import_pint()
+    try:
+        ureg = pint.UnitRegistry(on_redefinition="ignore", cache_folder=":auto:")
+    except OSError:
+        ureg = pint.UnitRegistry(on_redefinition="ignore")
     for definition in _DEFINITIONS:
         ureg.define(definition)
     return ureg
+
+
+def _import_pint():
+    """pint, imported without Dask.
+
+    pint 0.25 imports ``dask.base`` (and with it much of Dask and jinja2: about
+    0.1-0.3 s) whenever Dask is installed, to handle Dask arrays, which eipopt
+    never gives it (upstream defers this import in later releases). While pint
+    is first imported, Dask is marked as absent (``sys.modules["dask"] = None``
+    makes ``find_spec`` report it missing); the mark is removed at once, so
+    ``import dask`` works as usual afterwards.
+    """
+    import sys
+
+    if "pint" in sys.modules or "dask" in sys.modules:
+        import pint
+
+        return pint
+    sys.modules["dask"] = None
+    try:
+        import pint
+    finally:
+        del sys.modules["dask"]
+    return pint
 
 
 class UnitError(ValueError):
@@ -43,6 +80,8 @@ def parse_unit(text: str) -> pint.Unit:
     multiplied or converted in them.
     """
     ureg = registry()
+    import pint  # imported by registry(), without Dask
+
     try:
         unit = ureg.Unit(text)
     except Exception as exc:  # noqa: BLE001 - pint's parser raises tokenize, syntax, arithmetic and its own errors
@@ -84,7 +123,7 @@ def annual_amount(
     return float(value) * _conversion_factor(capacity_unit, resource_unit, float(operating_hours), density)
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def _conversion_factor(capacity_unit: str, resource_unit: str, operating_hours: float, density_kg_per_m3: float | None) -> float:
     """Annual amount of one unit of capacity (cached: a park has few distinct unit pairs)."""
     ureg = registry()

@@ -158,7 +158,7 @@ def test_solve_refuses_a_bad_out_with_exit_2_before_solving(tmp_path, monkeypatc
     def no_solving(*args, **kwargs):
         raise AssertionError("solved before checking --out")
 
-    monkeypatch.setattr(cli, "solve_scenario", no_solving)
+    monkeypatch.setattr("eipopt.api.solve", no_solving)  # the solve command imports it when it runs
     run = CliRunner().invoke(cli.main, ["solve", str(khanh_phu_path), *args, "--json"])
     assert run.exit_code == 2, run.output
     report = json.loads(run.stdout)

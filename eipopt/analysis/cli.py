@@ -23,8 +23,10 @@ from rich.table import Table
 from eipopt.analysis.portfolio import AnalysisError
 from eipopt.analysis.tables import ANALYSIS_MIP_GAP
 from eipopt.api import ScenarioSolver
+from eipopt.cli_common import EXIT_INVALID
+from eipopt.cli_common import load_with_overrides as _load
 from eipopt.json_stdout import chatter_to_stderr
-from eipopt.model import Objective, Scenario
+from eipopt.model import Objective
 from eipopt.output import (
     OutputError,
     check_file_target,
@@ -34,7 +36,6 @@ from eipopt.output import (
     write_files,
 )
 
-EXIT_INVALID = 2
 #: Most solves on one Pareto front (each a MIP solve): a larger --points is an input error.
 MAX_POINTS = 1_000
 
@@ -58,12 +59,6 @@ def _common(command: Callable) -> Callable:
 
 
 _objective_option = click.option("--objective", type=click.Choice([o.value for o in Objective]), help="Override the scenario's objective.")
-
-
-def _load(path: str, overrides: tuple[str, ...], as_json: bool) -> Scenario:
-    from eipopt.cli import _load as load_with_overrides  # late: eipopt.cli imports this module
-
-    return load_with_overrides(path, overrides, as_json)
 
 
 def _solver(time_limit, mip_gap, threads) -> ScenarioSolver:

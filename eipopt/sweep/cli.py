@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eipopt import output
+from eipopt.cli_common import EXIT_INVALID, fail_invalid, parse_overrides
 from eipopt.io import load_scenario
 from eipopt.json_stdout import chatter_to_stderr
 from eipopt.model import Objective, Problem, ScenarioError
@@ -29,7 +30,7 @@ from eipopt.sweep.executors import SweepStopped
 from eipopt.sweep.run import sweep
 from eipopt.sweep.store import StoreError
 
-EXIT_OK, EXIT_INVALID, EXIT_FAILED = 0, 2, 4
+EXIT_OK, EXIT_FAILED = 0, 4
 #: Stopped by Ctrl-C or SIGTERM (the shell's code for an interrupt); finished cases are stored.
 EXIT_INTERRUPTED = 130
 #: Columns of the table printed on the terminal (besides case and the varied keys).
@@ -59,8 +60,6 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
     Each finished case is committed to the results store at once; running the
     same command again solves only the cases not yet stored.
     """
-    from eipopt.cli import _fail_invalid, parse_overrides
-
     try:
         vary = _parse_varies(varies, max_cases)
         scenario = load_scenario(path)
@@ -74,7 +73,7 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
         store = store or (str(Path(out).with_suffix(".sweep.sqlite")) if out else f"{scenario.name}.sweep.sqlite")
         _check_targets(out, plot_stem, store)
     except ScenarioError as error:
-        _fail_invalid(error, as_json)
+        fail_invalid(error, as_json)
     show_progress = sys.stderr.isatty() if progress is None else progress
     previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # a terminated sweep stops its workers like Ctrl-C does
     try:
@@ -86,7 +85,7 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
     except KeyboardInterrupt:
         _stopped(EXIT_INTERRUPTED, "interrupted", f"Sweep interrupted: finished cases are stored in {store}; run the same command again to resume", store, as_json)
     except (StoreError, TooManyCases) as error:
-        _fail_invalid(ScenarioError([Problem(error.where, str(error))]), as_json)
+        fail_invalid(ScenarioError([Problem(error.where, str(error))]), as_json)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
     plots, option = [], "--out"
@@ -101,7 +100,7 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
             by = keys[1] if len(keys) > 1 else None
             plots = output.write_figure(plot_stem, lambda stem: plot_sweep(frame, keys[0], stem, by=by, y=y_keys or DEFAULT_Y, title=scenario.name, currency=scenario.settings.currency))
     except output.OutputError as error:  # the results are in the store: only the files are missing
-        _fail_invalid(ScenarioError([Problem(option, f"{error}; the cases are stored in {store}")]), as_json)
+        fail_invalid(ScenarioError([Problem(option, f"{error}; the cases are stored in {store}")]), as_json)
     counts = frame["status"].value_counts().to_dict()
     failed = frame["error"].fillna("").ne("")
     code = EXIT_OK if not failed.any() else EXIT_INVALID if (frame.loc[failed, "status"] == "invalid").all() else EXIT_FAILED

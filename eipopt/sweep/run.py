@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,9 @@ from eipopt.sweep.cases import (
     grid,
     make_cases,
 )
-from eipopt.sweep.executors import run_here, run_in_processes, run_on_dask
+from eipopt.sweep.executors import LocalWorkers, run_here, run_on_dask
 from eipopt.sweep.progress import SweepProgress
-from eipopt.sweep.store import FAILED_STATUSES, SweepStore
+from eipopt.sweep.store import FAILED_STATUSES, CaseOutcome, SweepStore
 from eipopt.sweep.table import sweep_frame
 
 
@@ -80,8 +81,10 @@ def sweep(
         todo = [c for c in unique if c.key not in records or (retry_failed and records[c.key]["status"] in FAILED_STATUSES)]
         by_key = {c.key: c for c in todo}
         failed = sum(1 for c in unique if c.key in records and records[c.key]["error"] and c.key not in by_key)
-        with SweepProgress(len(unique), done=len(unique) - len(todo), failed=failed, enabled=progress, description=scenario.name) as bar:
-            for outcome in _outcomes(todo, scenario, objective, int(workers), scheduler):
+        # the workers start before the progress bar's thread does: a forked worker inherits no thread
+        with _executor(todo, scenario, objective, int(workers), scheduler) as outcomes, \
+                SweepProgress(len(unique), done=len(unique) - len(todo), failed=failed, enabled=progress, description=scenario.name) as bar:
+            for outcome in outcomes:
                 records[outcome.key] = results.put(by_key[outcome.key], objective, scenario.name, outcome)
                 bar.advance(failed=outcome.failed)
         return sweep_frame(scenario, cases, varied, records)
@@ -99,11 +102,16 @@ def _cases_of(vary, max_cases: int) -> tuple[list[dict], list[str]]:
     return overrides, varied
 
 
-def _outcomes(todo: list[Case], scenario: Scenario, objective: str | None, workers: int, scheduler):
+@contextlib.contextmanager
+def _executor(todo: list[Case], scenario: Scenario, objective: str | None, workers: int, scheduler) -> Iterator[Iterator[CaseOutcome]]:
+    """The outcomes of the cases still to solve, from where they run; local workers are started on entry."""
     if not todo:
-        return iter(())
-    if scheduler is not None:
-        return run_on_dask(todo, scenario, objective, scheduler)
-    if workers > 1:
-        return run_in_processes(todo, scenario, objective, workers)
-    return run_here(todo, scenario, objective)
+        yield iter(())
+    elif scheduler is not None:
+        with contextlib.closing(run_on_dask(todo, scenario, objective, scheduler)) as outcomes:
+            yield outcomes
+    elif workers > 1:
+        with LocalWorkers(todo, scenario, objective, workers) as pool:
+            yield pool.outcomes()
+    else:
+        yield run_here(todo, scenario, objective)

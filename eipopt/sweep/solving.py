@@ -50,14 +50,23 @@ class CaseRunner:
 # --- local worker processes (concurrent.futures) -------------------------------
 
 _process_runner: CaseRunner | None = None
+_process_results: Any = None
 
 
-def init_process(scenario: Scenario, objective: str | None, parent_pid: int | None = None) -> None:
-    """Pool initializer: die with the sweep's process, and keep this process's runner for all its cases."""
-    global _process_runner
+def init_process(scenario: Scenario, objective: str | None, parent_pid: int | None = None, results: Any = None) -> None:
+    """Pool initializer: die with the sweep's process, and keep this process's runner for all its cases.
+
+    ``results`` (a ``multiprocessing`` queue) receives each case's outcome as it finishes.
+    """
+    global _process_runner, _process_results
+    # A forked worker inherits the sweep's handlers: it ends at once when the sweep terminates it (even
+    # mid-solve), and leaves Ctrl-C to the sweep's process, which stops every worker.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent_pid is not None:
         die_with_parent(parent_pid)
     _process_runner = CaseRunner(scenario, objective)
+    _process_results = results
 
 
 #: Seconds between checks that the sweep's process is alive, where the OS cannot tell a worker itself.
@@ -89,9 +98,11 @@ def _watch_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
-def run_in_process(key: str, overrides: dict[str, Any]) -> CaseOutcome:
-    """Pool task: one case on this process's runner."""
-    return _process_runner.run(key, overrides)
+def run_chunk_in_process(chunk: list[tuple[str, dict[str, Any]]]) -> int:
+    """Pool task: a chunk of cases (key, overrides) on this process's runner, each outcome sent as it finishes."""
+    for key, overrides in chunk:
+        _process_results.put(_process_runner.run(key, overrides))
+    return len(chunk)
 
 
 # --- Dask workers ----------------------------------------------------------------
@@ -99,8 +110,8 @@ def run_in_process(key: str, overrides: dict[str, Any]) -> CaseOutcome:
 _thread_state = threading.local()
 
 
-def run_on_dask_worker(scenario: Scenario, fingerprint: str, objective: str | None, key: str, overrides: dict[str, Any]) -> CaseOutcome:
-    """Dask task: one case on the runner this worker thread keeps for the sweep's scenario.
+def run_chunk_on_dask_worker(scenario: Scenario, fingerprint: str, objective: str | None, chunk: list[tuple[str, dict[str, Any]]]) -> list[CaseOutcome]:
+    """Dask task: a chunk of cases (key, overrides) on the runner this worker thread keeps for the sweep's scenario.
 
     A Pyomo model is not thread-safe, so each worker thread keeps its own
     runner, replaced when a task of another sweep (scenario or objective) arrives.
@@ -109,4 +120,4 @@ def run_on_dask_worker(scenario: Scenario, fingerprint: str, objective: str | No
     if getattr(_thread_state, "identity", None) != identity:
         _thread_state.runner = CaseRunner(scenario, objective)
         _thread_state.identity = identity
-    return _thread_state.runner.run(key, overrides)
+    return [_thread_state.runner.run(key, overrides) for key, overrides in chunk]
