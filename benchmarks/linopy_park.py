@@ -13,12 +13,22 @@ itself stores expressions (a ``vars`` and a ``coeffs`` array per row).
 Decisions fixed by the data (existing items at 1, ruled-out ones at 0) are
 binaries with equal bounds, as Pyomo hands them to HiGHS.
 
+The port covers the core families of a single-period model only: balances,
+link capacity, tier order, market limits, measure groups, requirements, the
+symbiosis minimum, budgets, the CO2e caps and the three objectives. It reads a
+single-period view of the period-indexed data (:func:`single_period`): with one
+period the build-once rows and the capex steps of eipopt's model are empty, and
+every other family is the annual one weighted by the period's discount weight
+and years. Scenarios with several periods, financing inputs or water-quality
+tables are refused (:class:`NotCovered`), never built partially.
+
 Needs the ``bench`` extra (``pip install -e '.[bench]'``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import highspy
 import linopy
@@ -26,7 +36,61 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eipopt.model.data import ModelData, tier_item
+from eipopt.model.data import HORIZON_PARAMS, ModelData, tier_item
+from eipopt.model.financing_data import FINANCING_PARAMS
+
+#: Sets that are non-empty only with water-quality tables (their mixing family is not ported).
+QUALITY_SETS = ("quality_limits", "quality_outlets", "link_contaminants", "market_contaminants")
+#: Period-indexed parameters that the single-period view turns into scalars.
+PERIOD_SCALARS = ("carbon_price", "discount_weight", "period_years")
+
+
+class NotCovered(ValueError):
+    """The scenario needs a family the port does not have (several periods, financing, water quality)."""
+
+
+@dataclass(frozen=True)
+class OnePeriod:
+    """The data of a single-period model: sets and parameters without the period index, and its scalars.
+
+    ``scalars`` holds ``carbon_price``, ``discount_weight`` (w, the present
+    value of one year's cost over the period), ``period_years`` (n), and
+    ``max_co2``, ``max_co2_total`` and ``min_symbiosis_links`` where set.
+    """
+
+    sets: dict[str, list]
+    params: dict[str, dict]
+    scalars: dict[str, float]
+
+
+def single_period(d: ModelData) -> OnePeriod:
+    """The single-period view of eipopt's period-indexed data; :class:`NotCovered` for what the port lacks."""
+    periods = d.sets["periods"]
+    if len(periods) != 1:
+        raise NotCovered(f"the linopy port builds single-period models only; this scenario has {len(periods)} periods")
+    if d.sets["financing_on"]:
+        raise NotCovered("the linopy port has no financing families; this scenario has financing inputs")
+    quality = [name for name in QUALITY_SETS if d.sets[name]]
+    if quality:
+        raise NotCovered(f"the linopy port has no water-quality family; this scenario has {', '.join(quality)}")
+    (period,) = periods
+    skipped = {*PERIOD_SCALARS, "max_co2", "max_co2_total", "min_symbiosis_links", *FINANCING_PARAMS}
+    params = {}
+    for name, values in d.params.items():
+        if name in skipped or name.endswith("_annualised_capex_step"):  # steps: none with one period
+            continue
+        if name in HORIZON_PARAMS:
+            params[name] = values
+        else:  # drop the period, the last index
+            params[name] = {(key[0] if len(key) == 2 else key[:-1]): value for key, value in values.items()}
+    scalars = {name: d.params[name][period] for name in PERIOD_SCALARS}
+    if d.sets["co2_limited"]:
+        scalars["max_co2"] = d.params["max_co2"][period]
+    if d.sets["symbiosis_required"]:
+        scalars["min_symbiosis_links"] = d.params["min_symbiosis_links"][period]
+    for value in d.params["max_co2_total"].values():
+        scalars["max_co2_total"] = value
+    return OnePeriod(d.sets, params, scalars)
 
 
 class _Rows:
@@ -67,8 +131,12 @@ def _node(node: tuple[str, str]) -> str:
     return f"{node[0]}|{node[1]}"
 
 
-def build_linopy(d: ModelData, objective: str = "cost") -> linopy.Model:
-    """The park MILP of ``d`` (``cost``, ``co2`` or ``weighted`` objective) as a linopy model."""
+def build_linopy(data: ModelData, objective: str = "cost") -> linopy.Model:
+    """The park MILP of ``data`` (``cost``, ``co2`` or ``weighted`` objective) as a linopy model.
+
+    Raises :class:`NotCovered` for a scenario with several periods, financing or water quality.
+    """
+    d = single_period(data)
     m = linopy.Model()
     s, p = d.sets, d.params
     column: dict[str, dict] = {}  # variable -> {index: column label}
@@ -151,12 +219,16 @@ def build_linopy(d: ModelData, objective: str = "cost") -> linopy.Model:
         m.add_constraints(_rows(m, "budget", rows), "<=", limits, name="budget")
 
     cost, co2 = _accounting(d, column)
-    if s["co2_limited"]:
-        rows = _Rows(["park"])
-        for label, coefficient in co2.items():
-            rows.add(0, label, coefficient)
-        m.add_constraints(_rows(m, "co2_limit", rows), "<=", d.scalars["max_co2"], name="co2_limit")
-    weights = {"cost": (1.0, 0.0), "co2": (0.0, 1.0), "weighted": (1.0, d.scalars["carbon_price"])}[objective]
+    # annual CO2e cap, and the cap over the horizon: n * annual CO2e (n years in the one period)
+    for name, cap, factor in (("co2_limit", "max_co2", 1.0), ("co2_total_limit", "max_co2_total", d.scalars["period_years"])):
+        if cap in d.scalars:
+            rows = _Rows(["park"])
+            for label, coefficient in co2.items():
+                rows.add(0, label, factor * coefficient)
+            m.add_constraints(_rows(m, name, rows), "<=", d.scalars[cap], name=name)
+    # over the horizon: cost w * annual cost, CO2e n * annual CO2e, weighted w * (cost + carbon price * CO2e)
+    w, n = d.scalars["discount_weight"], d.scalars["period_years"]
+    weights = {"cost": (w, 0.0), "co2": (0.0, n), "weighted": (w, w * d.scalars["carbon_price"])}[objective]
     terms = defaultdict(float)
     for weight, accounts in zip(weights, (cost, co2), strict=True):
         for label, coefficient in accounts.items():
@@ -168,7 +240,7 @@ def build_linopy(d: ModelData, objective: str = "cost") -> linopy.Model:
     return m
 
 
-def _add_balances(m: linopy.Model, d: ModelData, column: dict[str, dict]) -> None:
+def _add_balances(m: linopy.Model, d: OnePeriod, column: dict[str, dict]) -> None:
     """buy + sum_in eta f + sum_k dG x - sum_out f - sum_use u f - sum_k dD x - sell - disp = D - G."""
     s, p = d.sets, d.params
     nodes = s["nodes"]
@@ -200,7 +272,7 @@ def _pairs(m: linopy.Model, name: str, pairs: list[tuple[int, int]]) -> None:
     m.add_constraints(_rows(m, name, rows), "<=", 0.0, name=name)
 
 
-def _accounting(d: ModelData, column: dict[str, dict]) -> tuple[dict[int, float], dict[int, float]]:
+def _accounting(d: OnePeriod, column: dict[str, dict]) -> tuple[dict[int, float], dict[int, float]]:
     """Annual cost and CO2e as {column label: coefficient} (see :mod:`eipopt.model.accounting`)."""
     p = d.params
     cost, co2 = defaultdict(float), defaultdict(float)

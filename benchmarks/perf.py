@@ -192,9 +192,11 @@ def _highs_change(park, persistent, highs: highspy.Highs, key: str):
         offset = lp.row_upper_[row] - park.data.params["budget_limit"][parts[1]]  # constants moved to the bound
         return lambda value: highs.changeRowBounds(row, -highspy.kHighsInf, value + offset)
     if parts[0] == "resources" and parts[2] == "buy_price":
-        columns = [persistent._pyomo_var_to_solver_var_map[id(var)] for (_, r), var in park.model.buy.items() if r == parts[1]]
+        # a single-period model: purchases are keyed (firm, resource, period), prices (resource, period)
+        (period,) = park.data.sets["periods"]
+        columns = [persistent._pyomo_var_to_solver_var_map[id(var)] for (_, r, _p), var in park.model.buy.items() if r == parts[1]]
         base = [lp.col_cost_[c] for c in columns]
-        price = park.data.params["buy_price"][parts[1]]
+        price = park.data.params["buy_price"][(parts[1], period)]
         return lambda value: highs.changeColsCost(len(columns), columns, [c + value - price for c in base])
     raise ValueError(f"no direct HiGHS change for override {key}")
 
