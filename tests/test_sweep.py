@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import eipopt
 from eipopt.cli import main
 from eipopt.sweep import SweepStore, grid, parse_vary, sweep
 from eipopt.sweep.cases import make_cases
-from eipopt.sweep.executors import MAX_CHUNK, SweepStopped, chunks, start_method
+from eipopt.sweep.executors import MAX_CHUNK, chunks, start_method
 from eipopt.sweep.solving import CaseRunner
 from tests.conftest import SCENARIOS
 
@@ -229,57 +228,8 @@ def test_cases_go_out_in_balanced_chunks_covering_every_case_once():
     assert [len(part) for part in chunks(list(range(64)), 2)] == [4] * 16
 
 
-def test_each_worker_process_builds_one_model_for_all_its_cases(khanh_phu, tmp_path, monkeypatch):
-    """Forked workers run this process's code: each case records which process and which model solved it."""
-    if start_method() != "fork":
-        pytest.skip("workers are forked only on Linux with no other thread running")
-    log = tmp_path / "cases.log"
-    original = CaseRunner.run
-
-    def logged(self, key, overrides):
-        outcome = original(self, key, overrides)
-        with log.open("a") as file:
-            file.write(f"{os.getpid()} {id(self)} {self.solver.rebuilds}\n")
-        return outcome
-
-    monkeypatch.setattr(CaseRunner, "run", logged)
-    table = sweep(khanh_phu, {LIMIT: [1e11 + i * 1e10 for i in range(12)]}, workers=2)
-    assert (table["error"] == "").all()
-    rows = [line.split() for line in log.read_text().splitlines()]
-    assert len(rows) == 12
-    processes = {pid for pid, _, _ in rows}
-    assert 1 <= len(processes) <= 2  # two workers (one may take every case on a busy machine), never more
-    assert str(os.getpid()) not in processes
-    for pid in processes:
-        mine = [(runner, builds) for p, runner, builds in rows if p == pid]
-        assert len({runner for runner, _ in mine}) == 1  # one runner (one scenario) per worker
-        assert {builds for _, builds in mine} == {"1"}  # its model built once, re-solved for each of its cases
-
-
-def test_a_worker_that_dies_stops_the_sweep_and_a_rerun_completes_it(khanh_phu, tmp_path, monkeypatch):
-    if start_method() != "fork":
-        pytest.skip("workers are forked only on Linux with no other thread running")
-    original = CaseRunner.run
-    limits = [1e11 + i * 1e10 for i in range(6)]
-
-    def dies_on_the_last_case(self, key, overrides):
-        if overrides[LIMIT] == limits[-1]:
-            os._exit(1)  # as a crash or the OOM killer would
-        return original(self, key, overrides)
-
-    monkeypatch.setattr(CaseRunner, "run", dies_on_the_last_case)
-    store = tmp_path / "died.sqlite"
-    with pytest.raises(SweepStopped, match="a worker process died"):
-        sweep(khanh_phu, {LIMIT: limits}, workers=2, store=store)
-    assert len(stored(store)) < 6
-    monkeypatch.setattr(CaseRunner, "run", original)
-    table = sweep(khanh_phu, {LIMIT: limits}, workers=2, store=store)
-    assert len(stored(store)) == 6
-    assert (table["error"] == "").all()
-
-
 def test_with_another_thread_running_workers_start_fresh_and_give_the_same_rows(khanh_phu, serial):
-    """A process with other threads is not forked (a copied lock could be held): spawned workers, same rows."""
+    """Workers are spawned, never forked (a copied lock could be held), also with another thread running: same rows."""
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, name="another-thread")
     other.start()

@@ -8,10 +8,8 @@ interrupt) cancels what has not started and leaves no worker behind.
 Workers start once and keep one model for all their cases: the scenario is
 sent to each worker once (not with every case) and the cases go out in
 chunks, a few at a time, so that a worker is never idle waiting for the next.
-On Linux the local workers are forked from this process, so they start
-without importing eipopt again (the import costs as much as several cases of
-a park); a process that runs other Python threads forks nothing and uses
-fresh (``spawn``) interpreters instead.
+Local workers are fresh (``spawn``) interpreters, never forked (see
+:func:`start_method`): each pays the import of eipopt once, not once per case.
 """
 
 from __future__ import annotations
@@ -20,8 +18,6 @@ import multiprocessing
 import os
 import queue
 import sys
-import threading
-import warnings
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -65,28 +61,16 @@ def run_here(cases: Sequence[Case], scenario: Scenario, objective: str | None) -
 
 
 def start_method() -> str:
-    """``fork`` where it is safe and available (Linux, no other Python thread running), else ``spawn``.
+    """``spawn``: each worker starts a fresh interpreter and imports eipopt once.
 
-    A forked worker inherits the imported modules, so it starts in
-    milliseconds instead of importing eipopt again. Forking is safe when no
-    other thread can hold a lock the worker would need: no other Python thread
-    (a progress bar, a Dask client) and no HiGHS worker thread (stopped by
-    :func:`_stop_highs_threads` before forking). OpenBLAS, which numpy starts,
-    handles forks itself.
+    Forking would save that import (about a second per worker), but a forked
+    worker copies every lock of the parent, and a parent that has run other
+    work has native threads (HiGHS, Dask, a web server in the same process)
+    whose locks a forked worker can inherit held: in the test suite forked
+    workers hung in a futex wait. Workers keep their model across the chunks of
+    cases they are given, so the start-up is paid once per worker, not per case.
     """
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
     return "spawn"
-
-
-def _stop_highs_threads() -> None:
-    """Stop the worker threads of HiGHS's global scheduler, if a solve in this process started them.
-
-    HiGHS starts them again at its next multi-threaded solve; a forked worker
-    must not inherit a scheduler whose threads it does not have.
-    """
-    if "highspy" in sys.modules:
-        sys.modules["highspy"].Highs.resetGlobalScheduler(True)
 
 
 class LocalWorkers:
@@ -100,10 +84,7 @@ class LocalWorkers:
 
     def __init__(self, cases: Sequence[Case], scenario: Scenario, objective: str | None, workers: int):
         workers = max(1, min(workers, len(cases)))
-        method = start_method()
-        if method == "fork":
-            _stop_highs_threads()
-        context = multiprocessing.get_context(method)
+        context = multiprocessing.get_context(start_method())
         self._others = set(multiprocessing.active_children())
         self._results = context.Queue()
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_process,
@@ -113,12 +94,8 @@ class LocalWorkers:
         self._left_in_chunk: dict[str, list[str]] = {}
         self._remaining = len(cases)
         try:
-            with warnings.catch_warnings():
-                # Python 3.12+ warns about fork in a process with threads: the only other threads here
-                # are OpenBLAS's, which handles forks itself (see start_method).
-                warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks", category=DeprecationWarning)
-                for _ in range(CHUNKS_IN_FLIGHT * workers):  # the first submit starts every worker
-                    self._submit_next()
+            for _ in range(CHUNKS_IN_FLIGHT * workers):  # the first submit starts every worker
+                self._submit_next()
         except BaseException:
             self.__exit__(*sys.exc_info())
             raise
