@@ -44,12 +44,13 @@ def decision_lines(result: Result, scenario: Scenario, where: str = "all in the 
         return lines
     measures, links = result.measures, result.links
     n_tiers = len(s.get("tiers_built", []))
-    tier_text = f" and {n_tiers} capacity expansion step(s)" if n_tiers else ""
     candidates = {"measures": measures.loc[~measures["existing"], "id"].nunique(), "links": links.loc[~links["existing"], "id"].nunique()}  # ids: a multi-period table has a row per period
     actions = [f"{verb} {s[key]} of {candidates[table]} candidate {table}" for verb, key, table in
                (("fund", "n_measures_funded", "measures"), ("build", "n_links_built", "links")) if candidates[table]]
-    what = " and ".join(actions) if actions else "nothing to decide (no candidate measures or links)"
-    lines.append(f"{what[0].upper()}{what[1:]}{tier_text}: new investment {money(s['capex_total'], currency)}.")
+    if n_tiers:
+        actions.append(f"{'add' if actions else 'build'} {n_tiers} capacity expansion step(s)")
+    what = " and ".join(actions) if actions else "nothing to decide (no candidate measures, links or expansion steps)"
+    lines.append(f"{what[0].upper()}{what[1:]}: new investment {money(s['capex_total'], currency)}.")
     if s["baseline_cost"] is None:
         lines.append("No baseline to compare with: without new items the park cannot operate "
                      "(see the baseline problems), so no savings are claimed.")
