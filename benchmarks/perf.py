@@ -327,15 +327,15 @@ def startup(repeats: int) -> dict[str, float]:
         "eipopt validate scenarios/khanh_phu": [cli, "validate", "scenarios/khanh_phu"],
         "eipopt solve scenarios/khanh_phu --json": [cli, "solve", "scenarios/khanh_phu", "--json"],
     }
-    medians = {}
-    for label, command in commands.items():
-        seconds = []
-        for _ in range(repeats):
+    seconds: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(repeats):  # interleaved, so that a change of the machine's load hits every command alike
+        for label, command in commands.items():
             started = time.perf_counter()
             subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
-            seconds.append(time.perf_counter() - started)
-        medians[label] = statistics.median(seconds)
-        print(f"  {label}: {medians[label]:.3f} s", flush=True)
+            seconds[label].append(time.perf_counter() - started)
+    medians = {label: statistics.median(values) for label, values in seconds.items()}
+    for label, median in medians.items():
+        print(f"  {label}: {median:.3f} s", flush=True)
     return medians
 
 

@@ -39,6 +39,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the benchmarks package im
     sys.path.insert(0, str(ROOT))
 
 import eipopt  # noqa: E402
+from benchmarks.perf import startup  # noqa: E402
 from benchmarks.sweep_reuse import budget_cases  # noqa: E402
 from eipopt.sweep import executors, sweep  # noqa: E402
 
@@ -80,27 +81,6 @@ def sweep_seconds(scenario: eipopt.Scenario, cases: int, workers: int, repeats: 
         if failed.any():
             raise RuntimeError(f"{int(failed.sum())} cases failed: {frame.loc[failed, 'error'].iloc[0]}")
     return statistics.median(walls), statistics.median(cpus)
-
-
-def startup(repeats: int) -> dict[str, float]:
-    """Median wall seconds of each command line, in fresh processes."""
-    cli = str(Path(sys.executable).parent / "eipopt")
-    commands = {
-        "python -c 'import pyomo.environ, highspy' (floor)": [sys.executable, "-c", "import pyomo.environ, highspy"],
-        "eipopt --help": [cli, "--help"],
-        "eipopt validate scenarios/khanh_phu": [cli, "validate", "scenarios/khanh_phu"],
-        "eipopt solve scenarios/khanh_phu --json": [cli, "solve", "scenarios/khanh_phu", "--json"],
-    }
-    seconds: dict[str, list[float]] = {label: [] for label in commands}
-    for _ in range(repeats):  # interleaved, so that a change of the machine's load hits every command alike
-        for label, command in commands.items():
-            started = time.perf_counter()
-            subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
-            seconds[label].append(time.perf_counter() - started)
-    medians = {label: statistics.median(values) for label, values in seconds.items()}
-    for label, median in medians.items():
-        print(f"  {label}: {median:.3f} s", flush=True)
-    return medians
 
 
 def report(command: str, loads: tuple[float, float], sweeps: dict[int, dict[str, tuple[float, float]]], cli: dict[str, float], repeats: int,
