@@ -105,6 +105,12 @@ def _plot_stem(stem: str, name: str) -> str:
     return f"{stem}_{name}" if name else stem
 
 
+def _exit_code_of(statuses) -> int:
+    """Exit code of a series of solves: 0 if any has a solution, 3 if none but some infeasible, else 4."""
+    found = set(statuses)
+    return 0 if found & {"optimal", "feasible"} else 3 if "infeasible" in found else 4
+
+
 def _check_targets(out: str | None, tables: tuple[str, ...], plot_stem: str | None, figures: tuple[str, ...], as_json: bool) -> None:
     """Every file the command will write can be written: checked before any solving (exit 2)."""
     try:
@@ -240,8 +246,7 @@ def budget(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, thread
         response = _compute(lambda: budget_response(scenario, budget_id, limits, objective, solver=_solver(time_limit, mip_gap, threads)), as_json)
     except ValueError as error:
         _invalid(str(error), as_json)
-    statuses = set(response.levels["status"])
-    exit_code = 0 if statuses & {"optimal", "feasible"} else 3 if "infeasible" in statuses else 4
+    exit_code = _exit_code_of(response.levels["status"])
     written = _write(out, {"": response.levels, "abatement": response.packages}, as_json)
     currency = scenario.settings.currency
     written += _plot(plot_stem, {"response": lambda: budget_plot(response, currency), "abatement": lambda: abatement_plot(response, currency)}, as_json)

@@ -8,6 +8,7 @@ from eipopt.analysis.cli import (
     _check_targets,
     _common,
     _compute,
+    _exit_code_of,
     _finish,
     _invalid,
     _load,
@@ -45,8 +46,7 @@ def finance(path, overrides, out, plot_stem, as_json, time_limit, mip_gap, threa
         analysis = _compute(lambda: finance_analysis(scenario, source_id, levels, objective, chosen, solver=_solver(time_limit, mip_gap, threads)), as_json)
     except ValueError as error:
         _invalid(str(error), as_json)
-    statuses = set(analysis.response["status"])
-    exit_code = 0 if statuses & {"optimal", "feasible"} else 3 if "infeasible" in statuses else 4
+    exit_code = _exit_code_of(analysis.response["status"])
     written = _write(out, {"": analysis.gaps, "response": analysis.response}, as_json)
     currency = scenario.settings.currency
     written += _plot(plot_stem, {"gaps": lambda: viability_gap_plot(analysis.gaps, currency), "response": lambda: grant_response_plot(analysis, currency)}, as_json)
