@@ -36,27 +36,13 @@ import highspy
 import eipopt
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make the benchmarks package importable
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.perf import HighsClock  # noqa: E402 - seconds inside HiGHS, shared with bench-perf
+
 RESULTS = ROOT / "benchmarks" / "results" / "resolve.md"
 TOLERANCE = 1e-6
-
-
-class HighsClock:
-    """Seconds spent inside ``highspy.Highs.run`` (HiGHS itself), wherever it is called from."""
-
-    seconds = 0.0
-
-    @classmethod
-    def install(cls) -> None:
-        original = highspy.Highs.run
-
-        def timed_run(self, *args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return original(self, *args, **kwargs)
-            finally:
-                cls.seconds += time.perf_counter() - started
-
-        highspy.Highs.run = timed_run
 
 
 def cases(scenario, count: int, seed: int) -> list[dict[str, float]]:
