@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 COST_COMPONENTS = ("purchases", "sales", "disposal", "capex", "fixed_opex", "measure_opex", "link_variable")
 CO2_COMPONENTS = ("purchases", "sales", "disposal", "measures", "links")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from eipopt.model.data import ModelData
 from eipopt.model.quality import add_quality_mixing

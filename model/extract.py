@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from eipopt.model.accounting import CO2_COMPONENTS, COST_COMPONENTS
 from eipopt.model.constraints import decision

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from eipopt.model.constraints import decision, item_capex
 from eipopt.model.data import ModelData

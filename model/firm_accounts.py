@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from eipopt.model.constraints import decision, item_capex
 from eipopt.model.financing_checks import OWN_MONEY

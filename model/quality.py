@@ -19,12 +19,12 @@ import math
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-import pyomo.environ as pyo
-
 from eipopt.model.errors import Problem
 from eipopt.model.schema import KEY_SEPARATOR
 
 if TYPE_CHECKING:
+    import pyomo.core as pyo
+
     from eipopt.model.data import ModelData
 
 
@@ -200,6 +200,8 @@ def add_quality_mixing(m: pyo.ConcreteModel, d: ModelData, elastic: bool = False
     constraint. With ``elastic`` an excess load slack e_nrcp >= 0 is
     subtracted on the left (used to explain infeasibility).
     """
+    import pyomo.core as pyo  # here, not at the top: checking a scenario (this module's first half) needs no Pyomo
+
     if not d.sets["quality_limits"]:
         return
     inflow = inflow_links(d)
@@ -234,6 +236,8 @@ def inlet_mix(m: pyo.ConcreteModel, d: ModelData, node: tuple[str, str], contami
     the same flows times their concentration. The load is None when a flow
     arrives from a source with no outlet for the contaminant (unknown).
     """
+    import pyomo.core as pyo
+
     links = (inflow or inflow_links(d))[node]
     total, load = 0.0, 0.0
     for link in links:

@@ -16,7 +16,7 @@ from eipopt.model.financing_checks import check_financing
 from eipopt.model.periods import check_profile_values, check_profiles
 from eipopt.model.quality import check_quality
 from eipopt.model.schema import KEY_SEPARATOR, TABLES
-from eipopt.model.units import UnitError, annual_amount, parse_unit
+from eipopt.model.units import UnitError, annual_amount, check_unit
 
 #: HiGHS refuses matrix coefficients of 1e15 or more (its ``large_matrix_value``).
 SOLVER_LARGEST_VALUE = 1e15
@@ -175,7 +175,7 @@ def check_units(scenario) -> list[Problem]:
         resources.setdefault(resource["id"], resource)  # a duplicated id is reported by check_unique_keys
     for row, unit in scenario.resources["unit"].items():
         try:
-            parse_unit(unit)
+            check_unit(unit)
         except UnitError as exc:
             problems.append(Problem(scenario.sources["resources"], str(exc), row=int(row), column="unit"))
     hours = scenario.settings.hours_per_year
