@@ -49,7 +49,6 @@ class HighsRun:
     has_solution: bool  #: HiGHS holds a feasible primal solution
     objective_value: float | None
     objective_bound: float | None  #: the MIP dual bound; an LP's optimum; None when unknown
-    seconds: float
 
 
 class MatrixHighs:
@@ -255,7 +254,7 @@ class MatrixHighs:
         else:
             bound = info.mip_dual_bound
         bound = float(bound) if bound is not None and math.isfinite(bound) else None
-        return HighsRun(status, has_solution, value, bound, highs.getRunTime())
+        return HighsRun(status, has_solution, value, bound)
 
     def load_solution(self) -> None:
         """Set every free variable to its value in HiGHS' solution (fixed ones keep theirs)."""
@@ -277,6 +276,9 @@ def _component_sizes(model: pyo.ConcreteModel) -> tuple:
 
 def _column_bounds(columns: list) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bound of every column: a fixed variable's value for both; no bound as infinity."""
+    unset = [v.name for v in columns if v.fixed and v.value is None]
+    if unset:  # None would read as "no bound"
+        raise ValueError(f"fixed variable(s) without a value: {', '.join(unset[:5])}")
     lower = np.array([v.value if v.fixed else v.lb for v in columns], dtype=float)
     upper = np.array([v.value if v.fixed else v.ub for v in columns], dtype=float)
     return np.nan_to_num(lower, nan=-_INF), np.nan_to_num(upper, nan=_INF)

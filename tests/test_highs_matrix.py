@@ -108,6 +108,13 @@ def test_deactivated_row_fixed_variable_and_objective_switch():
     assert lp.offset_ == 1
 
 
+def test_a_fixed_variable_without_a_value_is_an_error_not_a_free_column():
+    m = two_products()
+    m.y.fix(None)
+    with pytest.raises(ValueError, match="fixed variable.*without a value: y"):
+        MatrixHighs().load(m)
+
+
 def test_a_new_constraint_reloads_the_model():
     """A constraint added after loading (y >= 3) is a new structure: the model is loaded again. x = 6 - 3 = 3, profit 15."""
     m = two_products()
