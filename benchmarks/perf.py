@@ -53,7 +53,7 @@ from benchmarks.perf_report import report  # noqa: E402
 from benchmarks.sweep_reuse import budget_cases, synthetic_park  # noqa: E402
 from eipopt.model import build_model  # noqa: E402
 from eipopt.model.data import model_data  # noqa: E402
-from eipopt.solvers import HighsRunner  # noqa: E402
+from eipopt.solvers.matrix import MatrixHighs  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "perf.md"
 #: Columns of the synthetic park per unit of scale (300 firms, 2,000 links, 1,500 measures), measured.
@@ -88,19 +88,16 @@ def synthetic(folder: Path, columns: int) -> Path:
     return synthetic_park(folder, firms=round(300 * scale), links=round(2000 * scale), measures=round(1500 * scale), mip_gap=SYNTHETIC_GAP)
 
 
-def loaded_highs(park) -> tuple[highspy.Highs, object]:
+def loaded_highs(park) -> tuple[highspy.Highs, MatrixHighs]:
     """eipopt's hand-over: the park loaded into HiGHS by the solver layer, not solved.
 
-    Reaches into :class:`~eipopt.solvers.HighsRunner` (its Pyomo persistent
-    solver and that solver's ``highspy.Highs``): the solver layer exposes no
-    loaded model yet. Returns the HiGHS model and the persistent solver (for
-    its variable and constraint -> column and row maps).
+    Returns the HiGHS model and the solver layer's
+    :class:`~eipopt.solvers.matrix.MatrixHighs` (its variable and constraint ->
+    column and row maps).
     """
-    persistent = HighsRunner()._solver
-    persistent.set_instance(park.model)
-    highs = persistent._solver_model
-    highs.setOptionValue("output_flag", False)
-    return highs, persistent
+    matrix = MatrixHighs()
+    matrix.load(park.model)
+    return matrix.highs, matrix
 
 
 def solved_objective(highs: highspy.Highs, *, relaxation: bool = False, mip_gap: float = 0.0) -> float:
@@ -118,9 +115,10 @@ def assert_same_model(label: str, scenario, *, relaxation: bool) -> str:
     from benchmarks.linopy_park import build_linopy, to_highs
 
     park = build_model(scenario)
-    ours, _ = loaded_highs(park)
+    ours, matrix = loaded_highs(park)
     theirs = to_highs(build_linopy(model_data(scenario)))  # both with the cost objective active
-    shapes = [(h.getNumCol(), h.getNumRow()) for h in (ours, theirs)]
+    # eipopt keeps its inactive rows (the lexicographic caps) in HiGHS, free: they are not part of the model solved
+    shapes = [(ours.getNumCol(), int(matrix.row_active.sum())), (theirs.getNumCol(), theirs.getNumRow())]
     values = [solved_objective(h, relaxation=relaxation) for h in (ours, theirs)]
     difference = abs(values[0] - values[1]) / max(1.0, abs(values[0]))
     assert shapes[0] == shapes[1], f"{label}: eipopt has {shapes[0]} (columns, rows), the linopy port {shapes[1]}"
@@ -153,12 +151,12 @@ def what_if(label: str, scenario, key: str, values: list[float]) -> WhatIf:
     solver = eipopt.ScenarioSolver(threads=1, baseline=False)
     solver.solve(scenario)  # the first build is not a what-if
     park = build_model(scenario)
-    loaded, persistent = loaded_highs(park)
+    loaded, matrix = loaded_highs(park)
     alone = highspy.Highs()
     alone.passModel(loaded.getModel())
     for option, value in (("output_flag", False), ("threads", 1), ("mip_rel_gap", mip_gap)):
         alone.setOptionValue(option, value)
-    change = _highs_change(park, persistent, alone, key)
+    change = _highs_change(park, matrix, alone, key)
     resolve, resolve_highs, rebuild, alone_seconds, worst = [], [], [], [], 0.0
     for value in values:
         started, highs_before = time.perf_counter(), HighsClock.seconds
@@ -179,7 +177,7 @@ def what_if(label: str, scenario, key: str, values: list[float]) -> WhatIf:
                   statistics.median(rebuild), statistics.median(alone_seconds), worst)
 
 
-def _highs_change(park, persistent, highs: highspy.Highs, key: str):
+def _highs_change(park, matrix: MatrixHighs, highs: highspy.Highs, key: str):
     """A function making the change of override ``key`` = value directly on the HiGHS model.
 
     ``budgets.ID.limit`` moves the budget row's upper bound; ``resources.ID.buy_price``
@@ -188,13 +186,13 @@ def _highs_change(park, persistent, highs: highspy.Highs, key: str):
     lp = highs.getLp()
     parts = key.split(".")
     if parts[0] == "budgets" and parts[2] == "limit":
-        row = persistent._pyomo_con_to_solver_con_map[park.model.budget[parts[1]]]
+        row = matrix.row(park.model.budget[parts[1]])
         offset = lp.row_upper_[row] - park.data.params["budget_limit"][parts[1]]  # constants moved to the bound
         return lambda value: highs.changeRowBounds(row, -highspy.kHighsInf, value + offset)
     if parts[0] == "resources" and parts[2] == "buy_price":
         # a single-period model: purchases are keyed (firm, resource, period), prices (resource, period)
         (period,) = park.data.sets["periods"]
-        columns = [persistent._pyomo_var_to_solver_var_map[id(var)] for (_, r, _p), var in park.model.buy.items() if r == parts[1]]
+        columns = [matrix.column(var) for (_, r, _p), var in park.model.buy.items() if r == parts[1]]
         base = [lp.col_cost_[c] for c in columns]
         price = park.data.params["buy_price"][(parts[1], period)]
         return lambda value: highs.changeColsCost(len(columns), columns, [c + value - price for c in base])
@@ -339,6 +337,18 @@ def startup(repeats: int) -> dict[str, float]:
     return medians
 
 
+def build_only(sizes: list[int], time_limit: float) -> None:
+    """Section 3 alone (build + hand-over, then end to end with peak memory, at each size): printed, not recorded."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for columns in sizes:
+            folder, mps = synthetic(Path(tmp) / f"park{columns}", columns), Path(tmp) / f"park{columns}.mps"
+            build_and_handover(eipopt.load_scenario(folder), mps)
+            runs = end_to_end(folder, mps, time_limit)
+            eipopt_run, alone = runs["eipopt"], runs["highs"]
+            print(f"  {columns:,} columns: end to end eipopt / HiGHS alone {eipopt_run['seconds'] / alone['seconds']:.2f}×, "
+                  f"peak memory {eipopt_run['peak_mb'] / alone['peak_mb']:.2f}×", flush=True)
+
+
 # --- the run -----------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -349,12 +359,17 @@ def main() -> None:
     parser.add_argument("--profile-columns", type=int, default=50_000, help="synthetic park size profiled (default 50,000 columns)")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds for each end-to-end solve (default 120)")
     parser.add_argument("--no-record", action="store_true", help=f"do not write {RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--build-only", type=int, nargs="*", metavar="COLUMNS",
+                        help="only build + hand-over and end to end with peak memory, at these sizes (default 10,000 and 200,000 columns); printed, not recorded")
     args = parser.parse_args()
     HighsClock.install()
     if args.profile:
         from benchmarks.perf_profile import profile
 
         profile(args.profile_columns, 15)
+        return
+    if args.build_only is not None:
+        build_only(args.build_only or [10_000, 200_000], args.time_limit)
         return
     quick = args.quick
     cases, repeats = (5, 3) if quick else (args.cases, args.repeats)

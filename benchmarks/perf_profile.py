@@ -31,7 +31,7 @@ def profile(columns: int, top: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         scenario = eipopt.load_scenario(synthetic(Path(tmp) / "park", columns))
         park = _profiled(f"build_model, synthetic park of about {columns:,} columns", lambda: build_model(scenario), top)
-        _profiled("hand-over to HiGHS (persistent interface)", lambda: loaded_highs(park), top)
+        _profiled("hand-over to HiGHS (matrix, one passModel)", lambda: loaded_highs(park), top)
     _imports(top)
 
 

@@ -128,7 +128,7 @@ def report(command: str, loads: tuple, checks: list[str], whatifs, sweeps, build
         *[f"| {b.columns:,} | {b.rows:,} | {b.eipopt_build:.2f} | {b.eipopt_handover:.2f} | {b.eipopt:.2f} | {b.linopy_build:.2f} | "
           f"{b.linopy_handover:.2f} | {b.linopy:.2f} | {b.eipopt / b.linopy:.1f}× | {b.mps_read:.2f} | {b.eipopt / b.mps_read:.1f}× |" for b in builds],
         "", "Both builds start from the loaded `Scenario` (the linopy port includes `model_data`); "
-        "eipopt's hand-over is the solver layer's Pyomo persistent HiGHS interface loading the model, linopy's its direct (matrix) interface.",
+        "eipopt's hand-over is the solver layer compiling the Pyomo model to a matrix and passing it to HiGHS in one call, linopy's its direct (matrix) interface.",
     ]
     if runs:
         lines += [

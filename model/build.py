@@ -161,9 +161,8 @@ class ParkModel:
 
         Requirements on the plan (``min_symbiosis_links``, ``max_co2``, ``max_co2_total``) are lifted:
         they apply to what is to be funded, not to today's park. Decisions are
-        held by their bounds, not fixed: Pyomo's persistent HiGHS interface
-        regenerates every constraint of a variable that is fixed or unfixed,
-        but changes only a bound.
+        held by their bounds, not fixed: a fixed decision marks an existing or
+        ruled-out item (:meth:`fixed_items`); HiGHS gets either as a column bound.
         """
         m = self.model
         for var in [*m.fund_measure.values(), *m.build_link.values(), *m.build_tier.values()]:

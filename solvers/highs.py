@@ -1,8 +1,8 @@
-"""HiGHS through Pyomo's persistent highspy interface.
+"""Solve park models with HiGHS: objectives, lexicographic stages, statuses and gaps.
 
-One :class:`HighsRunner` per built model: re-solves after parameter updates,
-objective switches or fixings reuse the loaded HiGHS model (Pyomo sends only
-the changes).
+One :class:`HighsRunner` per built model: it holds the model in HiGHS as a
+matrix (:class:`~eipopt.solvers.matrix.MatrixHighs`); re-solves after
+parameter updates, objective switches or fixings send HiGHS only what changed.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import math
 import time
 from dataclasses import replace
 
+import highspy
 import pyomo.core as pyo
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
-from pyomo.contrib.solver.solvers.highs import Highs
-from pyomo.core.expr.visitor import identify_mutable_parameters
 
 from eipopt.model import Objective, ParkModel, SolverOptions
+from eipopt.solvers.matrix import MatrixHighs
 from eipopt.solvers.status import SolveOutcome, SolveStatus
 
 #: Relative slack on the least CO2e when stage 2 of the ``co2`` objective
@@ -24,118 +23,12 @@ from eipopt.solvers.status import SolveOutcome, SolveStatus
 LEXICOGRAPHIC_TOLERANCE = 1e-7
 
 
-class _BulkLoadingHighs(Highs):
-    """Pyomo's persistent HiGHS interface, loading a model's variables in one call.
-
-    Pyomo 6.10.1 adds variables constraint by constraint as it meets them:
-    one ``addVars`` + ``changeColsIntegrality`` call per constraint, even for
-    none, each slower as the model grows (about 20 s of the hand-over of a
-    100,000-link model). Adding every variable of the block first makes the
-    per-constraint calls empty, and empty calls are skipped.
-    """
-
-    def add_variables(self, variables):
-        if variables:
-            super().add_variables(variables)
-
-    def add_block(self, block):
-        new = [v for v in block.component_data_objects(pyo.Var, descend_into=True) if id(v) not in self._referenced_variables]
-        self.add_variables(new)
-        super().add_block(block)
-
-
-class _IncrementalHighs(_BulkLoadingHighs):
-    """Pushes to HiGHS only the coefficients, costs and bounds of the parameters that changed.
-
-    Pyomo's ``update_parameters`` re-evaluates every mutable coefficient,
-    cost and row bound of the model and sends each to HiGHS, whatever
-    changed. Here the parameter values are remembered at each hand-over; a
-    re-solve compares them, finds the rows and objective terms that read a
-    changed parameter (an index from parameter to its uses, kept as rows and
-    objectives are added) and calls Pyomo's own helpers for those only
-    (``changeCoeff``, ``changeRowBounds``, ``changeColCost``), so the HiGHS
-    model ends up exactly as a full update leaves it.
-    """
-
-    def __init__(self, **kwds):
-        super().__init__(**kwds)  # also run by Pyomo's _reinit when a model is loaded
-        self._synced_values: dict[int, object] = {}  # parameter id -> value HiGHS holds
-        self._rows_reading: dict[int, set] = {}  # parameter id -> constraints whose helpers read it
-        self._objective_terms_reading: dict[int, list] = {}  # parameter id -> objective helpers reading it
-
-    def _add_parameters(self, params):
-        super()._add_parameters(params)
-        for param in params:
-            self._synced_values[id(param)] = param.value
-
-    def _remove_parameters(self, params):
-        super()._remove_parameters(params)
-        for param in params:
-            self._synced_values.pop(id(param), None)
-            self._rows_reading.pop(id(param), None)
-
-    def _add_constraints(self, cons):
-        super()._add_constraints(cons)
-        for con in cons:
-            for helper in self._mutable_helpers.get(con, ()):
-                for expr in _helper_expressions(helper):
-                    for param in identify_mutable_parameters(expr):
-                        self._rows_reading.setdefault(id(param), set()).add(con)
-
-    def _set_objective(self, obj):
-        super()._set_objective(obj)
-        self._objective_terms_reading = {}
-        objective = self._mutable_objective
-        for helper in [objective.constant, *objective.linear_coefs]:
-            for param in identify_mutable_parameters(helper.expr):
-                self._objective_terms_reading.setdefault(id(param), []).append(helper)
-
-    def update_parameters(self):
-        changed = [pid for pid, param in self._params.items() if not _same(param.value, self._synced_values.get(pid, _UNSEEN))]
-        if not changed:
-            return
-        objective = getattr(self, "_mutable_objective", None)
-        if objective is not None and objective.quadratic_coefs:
-            super().update_parameters()  # not ours to narrow: a quadratic objective passes its Hessian whole
-        else:
-            self._sol = None
-            if self._last_results_object is not None:
-                self._last_results_object.solution_loader.invalidate()
-            rows = {con for pid in changed for con in self._rows_reading.get(pid, ())}
-            for con in rows:
-                for helper in self._mutable_helpers.get(con, ()):  # a removed row has no helpers left
-                    helper.update()
-            for _, helper in self._mutable_bounds.values():  # variable bounds read from parameters (none in the park model)
-                helper.update()
-            terms = {id(h): h for pid in changed for h in self._objective_terms_reading.get(pid, ())}
-            for helper in terms.values():
-                helper.update()
-        for pid in changed:
-            self._synced_values[pid] = self._params[pid].value
-
-
-_UNSEEN = object()
-
-
-def _same(value, synced) -> bool:
-    """Equal, or both NaN (a NaN parameter has not changed)."""
-    return value == synced or (isinstance(value, float) and isinstance(synced, float) and math.isnan(value) and math.isnan(synced))
-
-
-def _helper_expressions(helper) -> list:
-    """The expressions a Pyomo HiGHS helper evaluates: a coefficient, or a row's lower and upper bound."""
-    if hasattr(helper, "expr"):
-        return [helper.expr]
-    return [helper.lower_expr, helper.upper_expr]
-
-
 class HighsRunner:
     """Solve a :class:`ParkModel` with HiGHS, keeping the solver loaded between solves."""
 
     def __init__(self, options: SolverOptions | None = None):
         self.options = options or SolverOptions()
-        self._solver = _IncrementalHighs()
-        self._model_id: int | None = None
+        self._solver = MatrixHighs()
 
     def solve(self, park: ParkModel, objective: Objective | str, *, co2_tie_break: bool = False) -> SolveOutcome:
         """Optimise ``objective``; ``co2`` is lexicographic (least CO2e, then least cost at it).
@@ -256,35 +149,22 @@ class HighsRunner:
 
     def _run(self, park: ParkModel, time_limit: float | None, stage: str = "") -> SolveOutcome:
         """One HiGHS run of the active objective (``stage``: its name, the key of ``absolute_gaps``)."""
-        config = {
-            "load_solutions": False,
-            "raise_exception_on_nonoptimal_result": False,
-            "tee": False,
-        }
-        if time_limit is not None:
-            config["time_limit"] = time_limit
-        if self.options.mip_gap is not None:
-            config["rel_gap"] = self.options.mip_gap
-        if self.options.threads is not None:
-            config["threads"] = self.options.threads
         started = time.perf_counter()
         try:
-            results = self._solver.solve(park.model, **config)
+            run = self._solver.run(park.model, time_limit=time_limit, mip_gap=self.options.mip_gap, threads=self.options.threads)
         except Exception as exc:  # noqa: BLE001 - any solver failure is reported, not raised
             return SolveOutcome(SolveStatus.ERROR, None, None, None, time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
         seconds = time.perf_counter() - started
-        status = _status(results.termination_condition, results.solution_status)
-        bound = results.objective_bound
-        bound = float(bound) if bound is not None and math.isfinite(bound) else None
+        status = _status(run.model_status, run.has_solution)
+        message = _MESSAGES.get(run.model_status, "unknown")
+        bound = run.objective_bound
         if not status.has_solution:
-            return SolveOutcome(status, None, bound, None, seconds, str(results.termination_condition.name), stage, {stage: None})
-        results.solution_loader.load_vars()
-        value = results.incumbent_objective
-        if value is None:  # not reported: evaluate the objective at the loaded solution
-            value = pyo.value(_active_objective(park.model))
+            return SolveOutcome(status, None, bound, None, seconds, message, stage, {stage: None})
+        self._solver.load_solution()
+        value = run.objective_value
         bound = value if bound is None else bound
         gap = _relative_gap(value, bound)
-        return SolveOutcome(status, float(value), bound, gap, seconds, results.termination_condition.name, stage, {stage: abs(float(value) - bound)})
+        return SolveOutcome(status, float(value), bound, gap, seconds, message, stage, {stage: abs(float(value) - bound)})
 
 
 def _active_objective(model: pyo.ConcreteModel) -> pyo.Objective:
@@ -299,18 +179,37 @@ def _relative_gap(value: float, bound: float) -> float:
     return difference / max(abs(value), 1e-10)
 
 
-def _status(termination: TerminationCondition, solution: SolutionStatus) -> SolveStatus:
-    """Map Pyomo's termination and solution status to ours, honestly."""
-    if termination is TerminationCondition.convergenceCriteriaSatisfied:
+_S = highspy.HighsModelStatus
+#: HiGHS' model status in the words solver messages have always used (Pyomo's termination conditions).
+_MESSAGES = {
+    _S.kOptimal: "convergenceCriteriaSatisfied",
+    _S.kInfeasible: "provenInfeasible",
+    _S.kUnboundedOrInfeasible: "infeasibleOrUnbounded",
+    _S.kUnbounded: "unbounded",
+    _S.kTimeLimit: "maxTimeLimit",
+    _S.kIterationLimit: "iterationLimit",
+    _S.kSolutionLimit: "iterationLimit",
+    _S.kObjectiveBound: "objectiveLimit",
+    _S.kObjectiveTarget: "objectiveLimit",
+    **dict.fromkeys((_S.kLoadError, _S.kModelError, _S.kPresolveError, _S.kSolveError, _S.kPostsolveError), "error"),
+}
+_ERRORS = frozenset({
+    highspy.HighsModelStatus.kLoadError,
+    highspy.HighsModelStatus.kModelError,
+    highspy.HighsModelStatus.kPresolveError,
+    highspy.HighsModelStatus.kSolveError,
+    highspy.HighsModelStatus.kPostsolveError,
+})
+
+
+def _status(model_status: highspy.HighsModelStatus, has_solution: bool) -> SolveStatus:
+    """Map HiGHS' model status (and whether it holds a feasible solution) to ours, honestly."""
+    if model_status == highspy.HighsModelStatus.kOptimal:
         return SolveStatus.OPTIMAL
-    if termination is TerminationCondition.provenInfeasible:
-        return SolveStatus.INFEASIBLE
-    if termination is TerminationCondition.unbounded:
+    if model_status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        return SolveStatus.INFEASIBLE  # infeasible-or-unbounded is refined by the caller's diagnosis (elastic model)
+    if model_status == highspy.HighsModelStatus.kUnbounded:
         return SolveStatus.UNBOUNDED
-    if termination is TerminationCondition.infeasibleOrUnbounded:
-        return SolveStatus.INFEASIBLE  # refined by the caller's diagnosis (elastic model)
-    if termination is TerminationCondition.error:
+    if model_status in _ERRORS:
         return SolveStatus.ERROR
-    if solution in (SolutionStatus.feasible, SolutionStatus.optimal):
-        return SolveStatus.FEASIBLE
-    return SolveStatus.NO_SOLUTION
+    return SolveStatus.FEASIBLE if has_solution else SolveStatus.NO_SOLUTION

@@ -127,21 +127,21 @@ def test_overriding_extra_columns_types_every_table_again():
         scenario.with_overrides({"extra_columns.firms": "is_workshop"})
 
 
-def loaded_lp(runner) -> tuple[dict, dict]:
-    """The HiGHS model a runner holds, by Pyomo names: {column: (cost, lower, upper)}, {row: (lower, upper, {column: coefficient})}."""
-    persistent = runner._solver  # the solver layer exposes no loaded model: read it where it is held
-    lp = persistent._solver_model.getLp()
-    column_names = {index: persistent._vars[var_id][0].name for var_id, index in persistent._pyomo_var_to_solver_var_map.items()}
+def loaded_lp(matrix) -> tuple[dict, dict]:
+    """The HiGHS model a :class:`~eipopt.solvers.matrix.MatrixHighs` holds, by Pyomo names:
+    {column: (cost, lower, upper)}, {row: (lower, upper, {column: coefficient})}."""
+    lp = matrix.highs.getLp()
+    column_names = [var.name for var in matrix.columns]
     columns = {column_names[c]: (lp.col_cost_[c], lp.col_lower_[c], lp.col_upper_[c]) for c in range(lp.num_col_)}
     entries: dict[int, dict] = {r: {} for r in range(lp.num_row_)}
-    matrix = lp.a_matrix_
-    column_wise = matrix.format_ == highspy.MatrixFormat.kColwise
+    a_matrix = lp.a_matrix_
+    column_wise = a_matrix.format_ == highspy.MatrixFormat.kColwise
     for outer in range(lp.num_col_ if column_wise else lp.num_row_):
-        for k in range(matrix.start_[outer], matrix.start_[outer + 1]):
-            row, column = (matrix.index_[k], outer) if column_wise else (outer, matrix.index_[k])
-            if matrix.value_[k] != 0:
-                entries[row][column_names[column]] = matrix.value_[k]
-    rows = {con.name: (lp.row_lower_[r], lp.row_upper_[r], entries[r]) for con, r in persistent._pyomo_con_to_solver_con_map.items()}
+        for k in range(a_matrix.start_[outer], a_matrix.start_[outer + 1]):
+            row, column = (a_matrix.index_[k], outer) if column_wise else (outer, a_matrix.index_[k])
+            if a_matrix.value_[k] != 0:
+                entries[row][column_names[column]] = a_matrix.value_[k]
+    rows = {con.name: (lp.row_lower_[r], lp.row_upper_[r], entries[r]) for r, con in enumerate(matrix.rows)}
     return columns, rows
 
 
@@ -154,7 +154,7 @@ def test_pushed_changes_leave_the_same_highs_model_as_a_fresh_hand_over():
     an emission factor through the weighted objective).
     """
     from eipopt.model import build_model
-    from eipopt.solvers import HighsRunner
+    from eipopt.solvers.matrix import MatrixHighs
 
     scenario = eipopt.load_scenario(SCENARIOS / "hiep_phuoc")
     solver = eipopt.ScenarioSolver(threads=1, baseline=False)
@@ -163,11 +163,11 @@ def test_pushed_changes_leave_the_same_highs_model_as_a_fresh_hand_over():
     for case in range(3):
         variant = scenario.with_overrides({**random_overrides(scenario, rng), "carbon_price": 10.0 * (case + 1)})
         solver.solve(variant, "weighted")
-        fresh = HighsRunner()
+        fresh = MatrixHighs()
         park = build_model(variant)
         park.use_objective("weighted")
-        fresh._solver.set_instance(park.model)
-        ours, theirs = loaded_lp(solver._runner), loaded_lp(fresh)
+        fresh.load(park.model)
+        ours, theirs = loaded_lp(solver._runner._solver), loaded_lp(fresh)
         assert ours[0].keys() == theirs[0].keys()
         assert ours[1].keys() == theirs[1].keys()
         for name, values in theirs[0].items():

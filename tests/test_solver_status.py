@@ -1,14 +1,13 @@
 """Solver statuses are reported honestly: optimal, feasible with its gap at a time limit,
-no solution within the limit, and the mapping from Pyomo's termination conditions."""
+no solution within the limit, and the mapping from HiGHS' model statuses."""
 
 from __future__ import annotations
 
 import random
 
+import highspy
 import pyomo.environ as pyo
 import pytest
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
-from pyomo.contrib.solver.solvers.highs import Highs
 
 import eipopt
 from eipopt.model import build_model
@@ -44,20 +43,26 @@ def test_no_solution_within_the_limit_exits_4():
     assert result.summary["total_cost"] is None
 
 
+_HIGHS = highspy.HighsModelStatus
+
+
 @pytest.mark.parametrize(
-    ("termination", "solution", "expected"),
+    ("model_status", "has_solution", "expected"),
     [
-        (TerminationCondition.convergenceCriteriaSatisfied, SolutionStatus.optimal, SolveStatus.OPTIMAL),
-        (TerminationCondition.maxTimeLimit, SolutionStatus.feasible, SolveStatus.FEASIBLE),
-        (TerminationCondition.maxTimeLimit, SolutionStatus.noSolution, SolveStatus.NO_SOLUTION),
-        (TerminationCondition.iterationLimit, SolutionStatus.feasible, SolveStatus.FEASIBLE),
-        (TerminationCondition.provenInfeasible, SolutionStatus.noSolution, SolveStatus.INFEASIBLE),
-        (TerminationCondition.unbounded, SolutionStatus.noSolution, SolveStatus.UNBOUNDED),
-        (TerminationCondition.error, SolutionStatus.noSolution, SolveStatus.ERROR),
+        (_HIGHS.kOptimal, True, SolveStatus.OPTIMAL),
+        (_HIGHS.kTimeLimit, True, SolveStatus.FEASIBLE),
+        (_HIGHS.kTimeLimit, False, SolveStatus.NO_SOLUTION),
+        (_HIGHS.kIterationLimit, True, SolveStatus.FEASIBLE),
+        (_HIGHS.kSolutionLimit, False, SolveStatus.NO_SOLUTION),
+        (_HIGHS.kInfeasible, False, SolveStatus.INFEASIBLE),
+        (_HIGHS.kUnboundedOrInfeasible, False, SolveStatus.INFEASIBLE),
+        (_HIGHS.kUnbounded, False, SolveStatus.UNBOUNDED),
+        (_HIGHS.kSolveError, False, SolveStatus.ERROR),
+        (_HIGHS.kModelError, False, SolveStatus.ERROR),
     ],
 )
-def test_status_mapping(termination, solution, expected):
-    assert _status(termination, solution) is expected
+def test_status_mapping(model_status, has_solution, expected):
+    assert _status(model_status, has_solution) is expected
 
 
 @pytest.mark.parametrize(("status", "code"), [("optimal", 0), ("feasible", 0), ("infeasible", 3), ("unbounded", 4), ("no_solution", 4), ("error", 4)])
@@ -72,32 +77,29 @@ def test_relative_gap():
     assert _relative_gap(5.0, 5.0) == 0.0
 
 
-def test_model_variables_reach_highs_in_one_call(monkeypatch):
-    """Handing a model to HiGHS adds its columns once, not once per constraint.
+def test_model_reaches_highs_in_one_call_and_later_solves_send_changes_only(monkeypatch):
+    """Handing a model to HiGHS is one ``passModel`` call with every variable a column and every
+    constraint a row; switching to the CO2e objective (with its cap row activated and freed again)
+    passes no model a second time."""
+    calls: list[tuple[int, int]] = []
+    original = highspy.Highs.passModel
 
-    Pyomo 6.10.1 adds variables as it meets them, constraint by constraint:
-    one highspy call each, the cause of a 30 s hand-over at 100,000 links.
-    On the waste-to-feed park (a handful of constraints) the cost solve must
-    load every column in a single call, and the CO2e re-solve (a new
-    objective, a cap constraint) add none that are already there.
-    """
-    calls: list[int] = []
-    original = Highs._add_variables
+    def counting(self, lp):
+        calls.append((lp.num_col_, lp.num_row_))
+        return original(self, lp)
 
-    def counting(self, variables):
-        calls.append(len(variables))
-        return original(self, variables)
-
-    monkeypatch.setattr(Highs, "_add_variables", counting)
+    monkeypatch.setattr(highspy.Highs, "passModel", counting)
     solver = eipopt.ScenarioSolver(baseline=False)
     scenario = waste_to_feed()
     first = solver.solve(scenario, "cost")
     assert first.summary["status"] == "optimal"
-    n_vars = sum(1 for _ in build_model(scenario).model.component_data_objects(pyo.Var))
-    assert calls == [n_vars]
+    model = build_model(scenario).model
+    n_vars = sum(1 for _ in model.component_data_objects(pyo.Var))
+    n_rows = sum(1 for _ in model.component_data_objects(pyo.Constraint, active=None))
+    assert calls == [(n_vars, n_rows)]
     second = solver.solve(scenario, "co2")
     assert second.summary["status"] == "optimal"
-    assert calls == [n_vars]
+    assert calls == [(n_vars, n_rows)]
 
 
 def test_co2_stage_stopped_at_the_limit_is_a_feasible_answer_with_its_gap():
