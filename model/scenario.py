@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -15,7 +15,6 @@ from eipopt.model.schema import (
     coerce_table,
     empty_table,
     format_value,
-    row_id,
 )
 from eipopt.model.settings import (
     SETTINGS_FILE,
@@ -44,6 +43,8 @@ class Scenario:
     tables: Mapping[str, pd.DataFrame]
     sources: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    #: set by :meth:`from_raw`: every rule was checked, so an override needs only the rules of what it touches
+    validated: bool = field(default=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -63,13 +64,18 @@ class Scenario:
         raw_tables: Mapping[str, pd.DataFrame],
         sources: Mapping[str, str] | None = None,
         typed_tables: Mapping[str, pd.DataFrame] | None = None,
+        touched: Collection[tuple[str, str]] | None = None,
     ) -> Scenario:
         """Type, default and validate raw text tables; raise :class:`ScenarioError` listing every problem.
 
         A raw table's header row (for messages) is ``raw.attrs["header_row"]`` (default 1).
         ``typed_tables``: tables already typed and defaulted (those of a valid
         scenario, under the same ``extra_columns``), taken as they are where no
-        raw table is given; the whole scenario is validated all the same.
+        raw table is given; the whole scenario is validated all the same,
+        unless ``touched`` lists the only (table, column) cells and
+        (``settings``, key) settings that differ from a validated scenario
+        with these typed tables: then only the rules reading them run
+        (:func:`~eipopt.model.validation.validate_touched`).
         """
         sources = {name: (sources or {}).get(name, TABLES[name].file_name) for name in TABLES}
         parsed, problems = parse_settings(settings)
@@ -94,10 +100,10 @@ class Scenario:
         if not missing_table:
             # check references, bounds, units ... even when some cells failed to parse, so
             # that every problem is reported at once (failed cells hold neutral values)
-            problems += _semantic_problems(cls(parsed or Settings(name="invalid"), tables, sources), parsed is not None)
+            problems += _semantic_problems(cls(parsed or Settings(name="invalid"), tables, sources), parsed is not None, touched)
         if problems:
             raise ScenarioError(problems)
-        scenario = cls(parsed, tables, sources)
+        scenario = cls(parsed, tables, sources, validated=True)
         return replace(scenario, warnings=tuple(suspicious_values(scenario)))
 
     def raw_tables(self) -> dict[str, pd.DataFrame]:
@@ -116,16 +122,22 @@ class Scenario:
 
         Only the tables an override touches are turned back into text and
         typed again; the others are taken as they are (they were typed under
-        the same settings), unless ``extra_columns`` changes. The whole
-        scenario is validated either way: a cell may break a rule that spans
-        tables.
+        the same settings), unless ``extra_columns`` changes. Only the
+        validation rules that read a touched table column or setting run
+        again (a cell may break a rule that spans tables, so such a rule
+        runs on every table it reads); on a scenario not made by
+        :meth:`from_raw`, or when ``extra_columns`` changes, all of them.
         """
+        # late, like validation itself: it imports Pyomo
+        from eipopt.model.validation import SETTINGS
+
         settings = self.settings.to_dict()
         retype_all = any(key.split(".", 1)[0] == "extra_columns" for key in overrides)
         tables = self.raw_tables() if retype_all else _RawOnDemand(self.tables)
         row_ids = _RowIds(tables)
         problems: list[Problem] = []
         overridden: dict[tuple[str, int | None, str], str] = {}  # (file, row, column) -> key
+        touched: set[tuple[str, str]] = set()  # (table, column) and (settings, top-level key) changed
         for key, value in overrides.items():
             table_name = key.split(".", 1)[0]
             if table_name in TABLES:
@@ -133,11 +145,16 @@ class Scenario:
                 problems += cell_problems
                 if index is not None:
                     overridden[(self.sources[table_name], index, key.rsplit(".", 1)[1])] = key
+                    touched.add((table_name, key.rsplit(".", 1)[1]))
             else:
                 problems += override_settings(settings, key, value)
                 overridden[(SETTINGS_FILE, None, key)] = key
+                touched.add((SETTINGS, table_name))
+        # a validated scenario needs only the rules of what changed; another one (or new column types) all of them
+        touched_only = self.validated and not retype_all
         try:
-            scenario = Scenario.from_raw(settings, dict(tables), self.sources, None if retype_all else self.tables)
+            scenario = Scenario.from_raw(settings, dict(tables), self.sources, None if retype_all else self.tables,
+                                         touched if touched_only else None)
         except ScenarioError as error:
             problems += [_at_override(p, overridden) for p in error.problems]
         if problems:
@@ -158,10 +175,10 @@ def suspicious_values(scenario: Scenario) -> list[Problem]:
     return warnings(scenario)
 
 
-def _semantic_problems(scenario: Scenario, settings_valid: bool) -> list[Problem]:
-    from eipopt.model.validation import validate
+def _semantic_problems(scenario: Scenario, settings_valid: bool, touched: Collection[tuple[str, str]] | None) -> list[Problem]:
+    from eipopt.model.validation import validate, validate_touched
 
-    problems = validate(scenario)
+    problems = validate(scenario) if touched is None else validate_touched(scenario, touched)
     if not settings_valid:  # budgets are unknown, so references to them cannot be judged
         problems = [p for p in problems if not (p.file == scenario.sources["budget_use"] and p.column == "budget")]
     return problems
@@ -193,7 +210,7 @@ class _RowIds:
     def index_of(self, table_name: str, item: str) -> int | None:
         if table_name not in self._maps:
             df = self._tables[table_name]
-            ids = [row_id(table_name, row) for _, row in df.iterrows()]
+            ids = [KEY_SEPARATOR.join(map(str, key)) for key in zip(*(df[k].tolist() for k in TABLES[table_name].key), strict=True)]  # as row_id
             self._maps[table_name] = {i: idx for idx, i in reversed(list(zip(df.index, ids, strict=True)))}
         return self._maps[table_name].get(item)
 
