@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
 from eipopt.financing_results import debt_service_measured_against, financing_summary
+from eipopt.lazy_tables import LazyTables
 from eipopt.model import Objective, ParkModel, Scenario, SolverOptions, build_model
 from eipopt.model.build import StructureChanged
 from eipopt.model.extract import Snapshot, snapshot
@@ -169,34 +170,40 @@ def compose_result(
     solved = optimum is not None
     has_baseline = base is not None
     by_period = scenario.settings.periods is not None
-    tables: dict[str, pd.DataFrame] = {}
+    makers: dict[str, Callable[[], pd.DataFrame]] = {}  # tables are built when read: a sweep reads the summary only
     if solved:
         period = ["period"] if by_period else []
-        tables = {
-            "measures": optimum.measures,
-            "links": _with_baseline(optimum.links, base.links if has_baseline else None, [*period, "id"], ["flow"]),
-            "tiers": optimum.tiers,
-            "flows": _with_baseline(optimum.flows, base.flows if has_baseline else None, [*period, "firm", "resource"], ["demand", "generation", "link_in", "link_out", "link_use", "buy", "sell", "dispose"]),
-            "budgets": optimum.budgets,
-            "breakdown": _with_baseline(optimum.breakdown, base.breakdown if has_baseline else None, [*period, "quantity", "component"], ["value"]),
+
+        def with_baseline(name: str, keys: list[str], columns: list[str]) -> Callable[[], pd.DataFrame]:
+            return lambda: _with_baseline(getattr(optimum, name), getattr(base, name) if has_baseline else None, [*period, *keys], columns)
+
+        makers = {
+            "measures": lambda: optimum.measures,
+            "links": with_baseline("links", ["id"], ["flow"]),
+            "tiers": lambda: optimum.tiers,
+            "flows": with_baseline("flows", ["firm", "resource"], ["demand", "generation", "link_in", "link_out", "link_use", "buy", "sell", "dispose"]),
+            "budgets": lambda: optimum.budgets,
+            "breakdown": with_baseline("breakdown", ["quantity", "component"], ["value"]),
         }
         if optimum.quality is not None:
-            tables["quality"] = _with_baseline(optimum.quality, base.quality if has_baseline else None, [*period, "firm", "resource", "contaminant"], ["inflow", "inlet_concentration"])
-            tables["link_quality"] = _with_baseline(optimum.link_quality, base.link_quality if has_baseline else None, [*period, "link", "contaminant"], ["flow"])
+            makers["quality"] = with_baseline("quality", ["firm", "resource", "contaminant"], ["inflow", "inlet_concentration"])
+            makers["link_quality"] = with_baseline("link_quality", ["link", "contaminant"], ["flow"])
         if by_period:
-            tables["periods"] = _with_baseline(optimum.periods, base.periods if has_baseline else None, ["period"], ["annual_cost", "annual_co2"])
+            makers["periods"] = lambda: _with_baseline(optimum.periods, base.periods if has_baseline else None, ["period"], ["annual_cost", "annual_co2"])
+    tables = LazyTables(makers)
     if findings is not None:
         tables["infeasibility"] = findings
     if baseline_findings is not None:
         tables["baseline_infeasibility"] = baseline_findings
 
     measures, tiers = (optimum.measures, optimum.tiers) if solved else (None, None)
-    links = _at_horizon_end(optimum.links) if solved else None
+    links = optimum.tables.links_at_end if solved else None
     capex_total = (
         float(measures.loc[measures["new"], "capex"].sum() + links.loc[links["new"], "capex"].sum() + tiers.loc[tiers["built"], "capex"].sum())
         if solved
         else None
     )
+    budgets_used = dict(zip(optimum.budgets["id"], optimum.budgets["used"], strict=True)) if solved else {}
     summary = {
         "scenario": scenario.name,
         "status": outcome.status.value,
@@ -213,7 +220,7 @@ def compose_result(
         "solve_seconds": outcome.seconds + (base_outcome.seconds if base_outcome else 0.0),
         "n_measures_funded": int(measures["new"].sum()) if solved else None,
         "n_links_built": int(links["new"].sum()) if solved else None,
-        "budgets": {b.id: {"limit": b.limit, "used": float(optimum.budgets.set_index("id").at[b.id, "used"]) if solved else None} for b in scenario.settings.budgets},
+        "budgets": {b.id: {"limit": b.limit, "used": float(budgets_used[b.id]) if solved else None} for b in scenario.settings.budgets},
         # descriptive extras
         "exit_code": outcome.status.exit_code,
         "currency": scenario.settings.currency,
@@ -242,11 +249,6 @@ def compose_result(
     if baseline_findings is not None:
         summary["baseline_infeasibility"] = list(baseline_findings["explanation"])
     return Result(summary, tables)
-
-
-def _at_horizon_end(links: pd.DataFrame) -> pd.DataFrame:
-    """The links table of the last period (the table itself without periods): what is built by the end."""
-    return links[links["period"] == links["period"].max()] if "period" in links.columns else links
 
 
 def _with_baseline(optimised: pd.DataFrame, baseline: pd.DataFrame | None, keys: list[str], columns: list[str]) -> pd.DataFrame:
