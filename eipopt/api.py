@@ -96,8 +96,8 @@ class ScenarioSolver:
         Budgets and the plan's requirements cannot change it, so a sweep over
         them solves the baseline once.
         """
-        key = (self.rebuilds, repr({k: v for k, v in park.data.params.items() if k not in _BASELINE_INDEPENDENT}))
-        if self._baseline_cache is not None and self._baseline_cache[0] == key:
+        key = (self.rebuilds, {k: v for k, v in park.data.params.items() if k not in _BASELINE_INDEPENDENT})
+        if self._baseline_cache is not None and _same_inputs(self._baseline_cache[0], key):
             return self._baseline_cache[1]
         park.fix_baseline()
         outcome = self._runner.solve(park, Objective.COST)
@@ -128,6 +128,13 @@ class ScenarioSolver:
         self._runner = HighsRunner(SolverOptions())
         self.rebuilds += 1
         return self._park
+
+
+def _same_inputs(cached: tuple[int, dict], current: tuple[int, dict]) -> bool:
+    """The same build and equal parameter values (a what-if's model data shares its unchanged parameters: ``is`` first)."""
+    return cached[0] == current[0] and cached[1].keys() == current[1].keys() and all(
+        values is cached[1][name] or values == cached[1][name] for name, values in current[1].items()
+    )
 
 
 def _resolve_ambiguity(outcome: SolveOutcome) -> SolveOutcome:

@@ -76,7 +76,20 @@ def model_data(scenario) -> ModelData:
     those of :data:`HORIZON_PARAMS` gets the period as its last index and the
     value in force in that period (profiles). A scenario without ``periods`` is
     one period (:data:`~eipopt.model.periods.SINGLE_PERIOD`).
+
+    The result is remembered while the scenario lives (treat it as read-only).
+    A what-if made by ``with_overrides`` starts from its parent's data where
+    that was computed, and recomputes only the parameters its changed cells
+    feed (:func:`~eipopt.model.data_changes.derived_data`; the full
+    computation for any cell that map does not know).
     """
+    from eipopt.model.data_changes import remembered_or_derived  # it builds on this module
+
+    return remembered_or_derived(scenario, _computed)
+
+
+def _computed(scenario) -> ModelData:
+    """The model data of ``scenario`` from its tables and settings (see :func:`model_data`)."""
     periods = period_scenarios(scenario)
     in_force: dict[int, tuple] = {}  # id of a period's scenario -> its sets, parameters and settings
     for _, period_scenario in periods:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -45,6 +46,9 @@ class Scenario:
     warnings: tuple[Problem, ...] = ()
     #: set by :meth:`from_raw`: every rule was checked, so an override needs only the rules of what it touches
     validated: bool = field(default=False, repr=False, compare=False)
+    #: set by :meth:`with_overrides`: the scenario it was made from and what changed
+    #: (:class:`~eipopt.model.data_changes.Origin`), so the model data is recomputed for those cells only
+    origin: Any = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -128,7 +132,9 @@ class Scenario:
         runs on every table it reads); on a scenario not made by
         :meth:`from_raw`, or when ``extra_columns`` changes, all of them.
         """
-        # late, like validation itself: it imports Pyomo
+        # late, like validation and model data themselves: they import Pyomo
+        from eipopt.model.data_changes import SETTINGS as DATA_SETTINGS
+        from eipopt.model.data_changes import Change, Origin
         from eipopt.model.validation import SETTINGS
 
         settings = self.settings.to_dict()
@@ -138,18 +144,22 @@ class Scenario:
         problems: list[Problem] = []
         overridden: dict[tuple[str, int | None, str], str] = {}  # (file, row, column) -> key
         touched: set[tuple[str, str]] = set()  # (table, column) and (settings, top-level key) changed
+        changes: list[Change] = []
         for key, value in overrides.items():
             table_name = key.split(".", 1)[0]
             if table_name in TABLES:
                 cell_problems, index = _override_cell(tables, row_ids, key, value)
                 problems += cell_problems
                 if index is not None:
-                    overridden[(self.sources[table_name], index, key.rsplit(".", 1)[1])] = key
-                    touched.add((table_name, key.rsplit(".", 1)[1]))
+                    item, column = key.split(".", 1)[1].rsplit(".", 1)
+                    overridden[(self.sources[table_name], index, column)] = key
+                    touched.add((table_name, column))
+                    changes.append(Change(table_name, index, item, column))
             else:
                 problems += override_settings(settings, key, value)
                 overridden[(SETTINGS_FILE, None, key)] = key
                 touched.add((SETTINGS, table_name))
+                changes.append(Change(DATA_SETTINGS, None, key, ""))
         # a validated scenario needs only the rules of what changed; another one (or new column types) all of them
         touched_only = self.validated and not retype_all
         try:
@@ -159,7 +169,7 @@ class Scenario:
             problems += [_at_override(p, overridden) for p in error.problems]
         if problems:
             raise ScenarioError(problems)
-        return scenario
+        return scenario if retype_all else replace(scenario, origin=Origin(weakref.ref(self), tuple(changes)))
 
 
 def _at_override(problem: Problem, overridden: Mapping[tuple[str, int | None, str], str]) -> Problem:
