@@ -158,7 +158,8 @@ class Scenario:
             else:
                 problems += override_settings(settings, key, value)
                 overridden[(SETTINGS_FILE, None, key)] = key
-                touched.add((SETTINGS, table_name))
+                parts = key.split(".")
+                touched.add((SETTINGS, f"budgets.{parts[-1]}" if table_name == "budgets" and len(parts) == 3 else table_name))
                 changes.append(Change(DATA_SETTINGS, None, key, ""))
         # a validated scenario needs only the rules of what changed; another one (or new column types) all of them
         touched_only = self.validated and not retype_all

@@ -320,7 +320,8 @@ CHECKS: tuple[Callable, ...] = (
 )
 
 
-#: A table of :data:`READS` standing for the settings (its "columns" are top-level keys: ``budgets``, ``hours_per_year`` ...).
+#: A table of :data:`READS` standing for the settings (its "columns" are top-level keys: ``hours_per_year`` ...,
+#: and ``budgets.FIELD`` for a field of a budget: an override changes a budget's limit, period ..., never its id).
 SETTINGS = "settings"
 #: Any table, or any column of a table, in :data:`READS`.
 ANY = "*"
@@ -346,7 +347,7 @@ _SCENARIO_NODES = (_cells("flows", "firm", "resource") | _cells("links", "source
 READS: dict[Callable, frozenset[tuple[str, str]]] = {
     check_unique_keys: _schema_cells(lambda table, column: column.name in table.key) | _cells(_ITEMS, "id"),
     check_references: (_schema_cells(lambda _, column: column.references is not None)
-                       | _cells(("firms", "resources", *_ITEMS), "id") | _cells("link_tiers", "link", "tier") | _cells(SETTINGS, "budgets")),
+                       | _cells(("firms", "resources", *_ITEMS), "id") | _cells("link_tiers", "link", "tier") | _cells(SETTINGS, "budgets.id")),
     check_bounds: _schema_cells(lambda _, column: column.dtype == "float"),
     check_lifetimes: _cells(_ITEMS, "id", "capex", "existing", "lifetime_years") | _cells("link_tiers", "link", "capex"),
     check_allowed: _cells(_ITEMS, "existing", "allowed"),

@@ -68,6 +68,8 @@ def random_overrides(scenario, rng: random.Random) -> dict:
     budgets = [b for b in scenario.settings.budgets if b.limit]
     if budgets and rng.random() < 0.5:
         overrides[f"budgets.{budgets[0].id}.limit"] = budgets[0].limit * 2
+    elif budgets and rng.random() < 0.5:  # a budget field no table rule reads, checked with the settings
+        overrides[f"budgets.{budgets[0].id}.applies_to"] = rng.choice(["everything", "links"])
     return overrides
 
 
