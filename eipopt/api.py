@@ -203,14 +203,7 @@ def compose_result(
     if baseline_findings is not None:
         tables["baseline_infeasibility"] = baseline_findings
 
-    measures, tiers = (optimum.measures, optimum.tiers) if solved else (None, None)
-    links = optimum.tables.links_at_end if solved else None
-    capex_total = (
-        float(measures.loc[measures["new"], "capex"].sum() + links.loc[links["new"], "capex"].sum() + tiers.loc[tiers["built"], "capex"].sum())
-        if solved
-        else None
-    )
-    budgets_used = dict(zip(optimum.budgets["id"], optimum.budgets["used"], strict=True)) if solved else {}
+    plan = optimum.tables.plan() if solved else None  # the summary's figures, without building a table
     summary = {
         "scenario": scenario.name,
         "status": outcome.status.value,
@@ -222,20 +215,20 @@ def compose_result(
         "baseline_co2": base.total_co2 if has_baseline else None,
         "cost_savings": base.total_cost - optimum.total_cost if solved and has_baseline else None,
         "co2_reduction": base.total_co2 - optimum.total_co2 if solved and has_baseline else None,
-        "capex_total": capex_total,
+        "capex_total": plan.capex_total if solved else None,
         "mip_gap": outcome.mip_gap,
         "solve_seconds": outcome.seconds + (base_outcome.seconds if base_outcome else 0.0),
-        "n_measures_funded": int(measures["new"].sum()) if solved else None,
-        "n_links_built": int(links["new"].sum()) if solved else None,
-        "budgets": {b.id: {"limit": b.limit, "used": float(budgets_used[b.id]) if solved else None} for b in scenario.settings.budgets},
+        "n_measures_funded": len(plan.measures_funded) if solved else None,
+        "n_links_built": len(plan.links_built) if solved else None,
+        "budgets": {b.id: {"limit": b.limit, "used": float(plan.budget_use[b.id]) if solved else None} for b in scenario.settings.budgets},
         # descriptive extras
         "exit_code": outcome.status.exit_code,
         "currency": scenario.settings.currency,
         "baseline_status": base_outcome.status.value if base_outcome else "not_solved",
         "build_seconds": build_seconds,
-        "measures_funded": list(measures.loc[measures["new"], "id"]) if solved else [],
-        "links_built": list(links.loc[links["new"], "id"]) if solved else [],
-        "tiers_built": list(tiers.loc[tiers["built"], "item"]) if solved else [],
+        "measures_funded": plan.measures_funded if solved else [],
+        "links_built": plan.links_built if solved else [],
+        "tiers_built": plan.tiers_built if solved else [],
         "solver_message": outcome.message,
         "mip_gap_stage": outcome.gap_stage,  # the objective mip_gap is measured on (a co2 solve has two stages)
         "absolute_gaps": dict(outcome.absolute_gaps),  # objective -> |incumbent - bound| of each stage

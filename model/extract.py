@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from eipopt.model.accounting import CO2_COMPONENTS, COST_COMPONENTS
@@ -54,6 +55,17 @@ class Snapshot:
     budgets = property(lambda self: self.tables.budgets)
     breakdown = property(lambda self: self.tables.breakdown)
     periods = property(lambda self: self.tables.periods if self.tables.with_periods else None)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a solution builds by the end (ids in table order) and draws from each budget."""
+
+    measures_funded: list[str]  # new measures (existing ones are not funded by the plan)
+    links_built: list[str]  # new links
+    tiers_built: list[str]  # LINK:TIER items
+    capex_total: float  # capex of all of these, each in force in its build period
+    budget_use: dict[str, float]  # budget id -> what the plan draws from it
 
 
 class _Timing:
@@ -120,12 +132,42 @@ class _SolutionTables:
         return _Timing(self.values, self.d)
 
     @cached_property
+    def measure_columns(self) -> dict[str, list]:
+        return _measure_columns(self.values, self.d, self.scenario, self.timing)
+
+    @cached_property
     def measures(self) -> pd.DataFrame:
-        return _measure_table(self.values, self.d, self.scenario, self.timing, self.with_periods)
+        return _measure_table(self.measure_columns, self.scenario, self.timing, self.with_periods)
+
+    @cached_property
+    def tier_columns(self) -> dict[str, list]:
+        return _tier_columns(self.d, self.timing)
 
     @cached_property
     def tiers(self) -> pd.DataFrame:
-        return _tier_table(self.d, self.timing, self.with_periods)
+        return _tier_table(self.d, self.tier_columns, self.timing, self.with_periods)
+
+    @cached_property
+    def link_columns_at_end(self) -> dict[str, list]:
+        """``capex``, ``built`` and ``new`` of every link in the last period (what is built by the end)."""
+        return _link_columns(self.values, self.d, self.scenario, self.timing, self.d.sets["periods"][-1])
+
+    @cached_property
+    def budget_use(self) -> dict[str, float]:
+        return _budget_use(self.d, self.scenario, self.timing)
+
+    def plan(self) -> Plan:
+        """What the solution builds by the end, with capex, and what it draws from each budget, without building a table."""
+        def new(ids, columns: dict[str, list], flag: str) -> tuple[list, list]:
+            chosen = [(i, capex) for i, capex, is_new in zip(ids, columns["capex"], columns[flag], strict=True) if is_new]
+            return [i for i, _ in chosen], [capex for _, capex in chosen]
+
+        measures, measure_capex = new(self.scenario.measures["id"].tolist(), self.measure_columns, "new")
+        links, link_capex = new(self.scenario.links["id"].tolist(), self.link_columns_at_end, "new")
+        tiers, tier_capex = new(self.tier_columns["item"], self.tier_columns, "built")
+        # summed as pandas sums a column (numpy), in the order the tables sum them
+        capex = np.array(measure_capex, dtype=float).sum() + np.array(link_capex, dtype=float).sum() + np.array(tier_capex, dtype=float).sum()
+        return Plan(measures, links, tiers, float(capex), self.budget_use)
 
     @cached_property
     def links(self) -> pd.DataFrame:
@@ -133,20 +175,12 @@ class _SolutionTables:
                           lambda p: _link_table(self.values, self.d, self.scenario, self.tiers, self.timing, p, self.with_periods))
 
     @cached_property
-    def links_at_end(self) -> pd.DataFrame:
-        """The first columns of ``links`` in the last period (what is built by the end), without building ``links``."""
-        if "links" in self.__dict__:
-            links = self.links
-            return links[links["period"] == links["period"].max()] if self.with_periods else links
-        return _link_items(self.values, self.d, self.scenario, self.timing, self.d.sets["periods"][-1], self.with_periods)
-
-    @cached_property
     def flows(self) -> pd.DataFrame:
         return _by_period(self.d, self.with_periods, lambda p: _flow_table(self.values, self.d, self.scenario, p))
 
     @cached_property
     def budgets(self) -> pd.DataFrame:
-        return _budget_table(self.d, self.scenario, self.timing, self.with_periods)
+        return _budget_table(self.budget_use, self.scenario, self.with_periods)
 
     @cached_property
     def breakdown(self) -> pd.DataFrame:
@@ -177,49 +211,67 @@ def _build_period_column(table: pd.DataFrame, ids, timing: _Timing, after: str) 
     table.insert(table.columns.get_loc(after) + 1, "build_period", pd.array(values, dtype="Int64"))
 
 
-def _measure_table(values: SolutionValues, d, scenario, timing: _Timing, with_periods: bool) -> pd.DataFrame:
-    table = scenario.measures[["id", "firm", "name", "category", "group", "existing", "capex", "opex_change", "direct_co2_change"]].copy()
+def _measure_columns(values: SolutionValues, d, scenario, timing: _Timing) -> dict[str, list]:
+    """Per measure row: funded by the end, new (funded, not existing), capex and annualised capex in force when built."""
+    ids, existing = scenario.measures["id"].tolist(), scenario.measures["existing"].astype(bool).tolist()
     last = d.sets["periods"][-1]
-    table["funded"] = [values.binary("fund_measure", (k, last)) for k in table["id"]]
-    table["new"] = table["funded"] & ~table["existing"].astype(bool)
-    reference = [timing.reference(k) for k in table["id"]]
-    table["capex"] = [d.params["measure_capex"][(k, p)] for k, p in zip(table["id"], reference, strict=True)]
-    table["annualised_capex"] = [d.params["measure_annualised_capex"][(k, p)] for k, p in zip(table["id"], reference, strict=True)]
+    funded = [values.binary("fund_measure", (k, last)) for k in ids]
+    reference = [timing.reference(k) for k in ids]
+    return {
+        "funded": funded,
+        "new": [f and not e for f, e in zip(funded, existing, strict=True)],
+        "capex": [d.params["measure_capex"][(k, p)] for k, p in zip(ids, reference, strict=True)],
+        "annualised_capex": [d.params["measure_annualised_capex"][(k, p)] for k, p in zip(ids, reference, strict=True)],
+    }
+
+
+def _measure_table(columns: dict[str, list], scenario, timing: _Timing, with_periods: bool) -> pd.DataFrame:
+    table = scenario.measures[["id", "firm", "name", "category", "group", "existing", "capex", "opex_change", "direct_co2_change"]].copy()
+    for column in ("funded", "new", "capex", "annualised_capex"):
+        table[column] = np.array(columns[column], dtype=bool) if column == "new" else columns[column]  # bool also with no rows
     table["annual_cost"] = table["annualised_capex"] + table["opex_change"]
     if with_periods:
         _build_period_column(table, table["id"], timing, "new")
     return table.reset_index(drop=True)
 
 
-def _tier_table(d, timing: _Timing, with_periods: bool) -> pd.DataFrame:
-    rows = []
-    for link, tier in d.sets["tiers"]:
-        item = tier_item(link, tier)
-        key = (link, tier, timing.reference(item))
-        rows.append({
-            "link": link,
-            "tier": tier,
-            "item": item,
-            "built": timing.build_period(item) is not None,
-            "capacity_added": d.params["tier_capacity"][key],
-            "capex": d.params["tier_capex"][key],
-            "annualised_capex": d.params["tier_annualised_capex"][key],
-            "fixed_opex": d.params["tier_fixed_opex"][key],
-        })
-    columns = ["link", "tier", "item", "built", "capacity_added", "capex", "annualised_capex", "fixed_opex"]
-    table = pd.DataFrame(rows, columns=columns).astype({"built": bool})
+def _tier_columns(d, timing: _Timing) -> dict[str, list]:
+    """Per tier: its item id, built (in some period), and its numbers in force when built (else in the first period)."""
+    items = [tier_item(link, tier) for link, tier in d.sets["tiers"]]
+    keys = [(link, tier, timing.reference(item)) for (link, tier), item in zip(d.sets["tiers"], items, strict=True)]
+    columns = {"item": items, "built": [timing.build_period(item) is not None for item in items]}
+    for column, param in (("capacity_added", "tier_capacity"), ("capex", "tier_capex"), ("annualised_capex", "tier_annualised_capex"), ("fixed_opex", "tier_fixed_opex")):
+        columns[column] = [d.params[param][key] for key in keys]
+    return columns
+
+
+def _tier_table(d, columns: dict[str, list], timing: _Timing, with_periods: bool) -> pd.DataFrame:
+    names = ["link", "tier", "item", "built", "capacity_added", "capex", "annualised_capex", "fixed_opex"]
+    links, tiers = [link for link, _ in d.sets["tiers"]], [tier for _, tier in d.sets["tiers"]]
+    # no tiers: untyped columns (object), as a table of no rows has always been
+    table = pd.DataFrame({"link": links, "tier": tiers, **columns} if links else None, columns=names).astype({"built": bool})
     if with_periods:
         _build_period_column(table, table["item"], timing, "built")
     return table
 
 
-def _link_items(values: SolutionValues, d, scenario, timing: _Timing, p, with_periods: bool) -> pd.DataFrame:
-    """The first columns of the links table in period p: ends, kind, capex, built by then, new (and build period)."""
+def _link_columns(values: SolutionValues, d, scenario, timing: _Timing, p) -> dict[str, list]:
+    """Per link row in period p: capex in force when built, built by then, new (built, not existing)."""
+    ids, existing = scenario.links["id"].tolist(), scenario.links["existing"].astype(bool).tolist()
+    built = [values.binary("build_link", (link, p)) for link in ids]
+    return {
+        "capex": [d.params["link_capex"][(link, timing.reference(link))] for link in ids],
+        "built": built,
+        "new": [b and not e for b, e in zip(built, existing, strict=True)],
+    }
+
+
+def _link_items(columns: dict[str, list], scenario, timing: _Timing, with_periods: bool) -> pd.DataFrame:
+    """The first columns of the links table in a period: ends, kind, capex, built by then, new (and build period)."""
     table = scenario.links[["id", "source", "sink", "resource", "sink_resource", "kind", "existing", "capex"]].copy()
     table["sink_resource"] = table["sink_resource"].where(table["sink_resource"] != "", table["resource"])
-    table["capex"] = [d.params["link_capex"][(link, timing.reference(link))] for link in table["id"]]
-    table["built"] = [values.binary("build_link", (link, p)) for link in table["id"]]
-    table["new"] = table["built"] & ~table["existing"].astype(bool)
+    for column in ("capex", "built", "new"):
+        table[column] = np.array(columns[column], dtype=bool) if column == "new" else columns[column]  # bool also with no rows
     if with_periods:
         _build_period_column(table, table["id"], timing, "new")
     return table
@@ -227,7 +279,7 @@ def _link_items(values: SolutionValues, d, scenario, timing: _Timing, p, with_pe
 
 def _link_table(values: SolutionValues, d, scenario, tiers: pd.DataFrame, timing: _Timing, p, with_periods: bool) -> pd.DataFrame:
     """Links in period p: built by then, capacity, flow and costs in force in p."""
-    table = _link_items(values, d, scenario, timing, p, with_periods)
+    table = _link_items(_link_columns(values, d, scenario, timing, p), scenario, timing, with_periods)
     flow = {link: values.value("flow", (link, p)) for link in table["id"]}
     built_tiers = [(link, tier) for link, tier in zip(tiers["link"], tiers["tier"], strict=True) if values.binary("build_tier", (link, tier, p))]
     tier_values = {
@@ -300,13 +352,17 @@ def _flow_table(values: SolutionValues, d, scenario, p) -> pd.DataFrame:
     return frame
 
 
-def _budget_table(d, scenario, timing: _Timing, with_periods: bool) -> pd.DataFrame:
+def _budget_use(d, scenario, timing: _Timing) -> dict[str, float]:
     """What each budget's items draw in their build period (a budget with ``period``: only items built then)."""
     used = dict.fromkeys(d.sets["budgets"], 0.0)
     for budget, item in d.sets["budget_draws"]:
         built = timing.build_period(item)
         if built is not None and scenario.settings.budget(budget).period in (None, built):
             used[budget] += d.params["budget_draw"][(budget, item, built)]
+    return used
+
+
+def _budget_table(used: dict[str, float], scenario, with_periods: bool) -> pd.DataFrame:
     rows = [
         {"id": b.id, "applies_to": b.applies_to.value, "limit": b.limit, "used": used[b.id], "period": b.period}
         for b in scenario.settings.budgets
