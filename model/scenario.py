@@ -13,6 +13,7 @@ from eipopt.model.errors import Problem, ScenarioError, did_you_mean
 from eipopt.model.schema import (
     KEY_SEPARATOR,
     TABLES,
+    _coerce_cell,
     coerce_table,
     empty_table,
     format_value,
@@ -124,9 +125,10 @@ class Scenario:
         Every bad key and every bad value is reported at once, located at the
         override (``override``, column = the key) rather than at the file.
 
-        Only the tables an override touches are turned back into text and
-        typed again; the others are taken as they are (they were typed under
-        the same settings), unless ``extra_columns`` changes. Only the
+        Only the cells an override touches are typed (by their schema
+        column, as loading types a cell); the other cells are taken as they
+        are (they were typed under the same settings), unless
+        ``extra_columns`` changes: then every table is typed again. Only the
         validation rules that read a touched table column or setting run
         again (a cell may break a rule that spans tables, so such a rule
         runs on every table it reads); on a scenario not made by
@@ -139,7 +141,7 @@ class Scenario:
 
         settings = self.settings.to_dict()
         retype_all = any(key.split(".", 1)[0] == "extra_columns" for key in overrides)
-        tables = self.raw_tables() if retype_all else _RawOnDemand(self.tables)
+        tables = _RawTables(self.raw_tables()) if retype_all else _TypedCopies(self.tables, self.sources)
         row_ids = _RowIds(tables)
         problems: list[Problem] = []
         overridden: dict[tuple[str, int | None, str], str] = {}  # (file, row, column) -> key
@@ -163,9 +165,12 @@ class Scenario:
                 changes.append(Change(DATA_SETTINGS, None, key, ""))
         # a validated scenario needs only the rules of what changed; another one (or new column types) all of them
         touched_only = self.validated and not retype_all
+        problems += [_at_override(p, overridden) for p in tables.cell_problems]
         try:
-            scenario = Scenario.from_raw(settings, dict(tables), self.sources, None if retype_all else self.tables,
-                                         touched if touched_only else None)
+            if retype_all:
+                scenario = Scenario.from_raw(settings, tables, self.sources)
+            else:
+                scenario = Scenario.from_raw(settings, {}, self.sources, tables.typed(), touched if touched_only else None)
         except ScenarioError as error:
             problems += [_at_override(p, overridden) for p in error.problems]
         if problems:
@@ -199,16 +204,41 @@ def _as_text(table: pd.DataFrame) -> pd.DataFrame:
     return table.map(format_value).astype(object)
 
 
-class _RawOnDemand(dict):
-    """Raw text tables made from typed ones on first use: an override touches few tables."""
+class _RawTables(dict):
+    """Raw text tables, typed again as a whole by :meth:`Scenario.from_raw`."""
 
-    def __init__(self, typed: Mapping[str, pd.DataFrame]):
-        super().__init__()
-        self._typed = typed
+    cell_problems: tuple[Problem, ...] = ()  # reported when the tables are typed
 
-    def __missing__(self, name: str) -> pd.DataFrame:
-        self[name] = _as_text(self._typed[name])
-        return self[name]
+    def set_text(self, name: str, index: int, column: str, text: str) -> None:
+        self[name].loc[index, column] = text
+
+
+class _TypedCopies:
+    """The typed tables, with the overridden cells typed one by one in copies of their tables."""
+
+    def __init__(self, typed: Mapping[str, pd.DataFrame], sources: Mapping[str, str]):
+        self._typed, self._sources = typed, sources
+        self._copies: dict[str, pd.DataFrame] = {}
+        self.cell_problems: list[Problem] = []
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._copies.get(name, self._typed[name])
+
+    def set_text(self, name: str, index: int, column: str, text: str) -> None:
+        """Type ``text`` as ``coerce_table`` types a cell of the column (a bad one: its problem, and a neutral value)."""
+        spec = TABLES[name].column(column)
+        value, error = _coerce_cell(spec, text)
+        if error is None and spec.required and not text.strip():
+            error = "a value is required"
+        if error:
+            self.cell_problems.append(Problem(self._sources[name], error, row=int(index), column=column))
+            value, _ = _coerce_cell(spec, "")
+        if name not in self._copies:
+            self._copies[name] = self._typed[name].copy()
+        self._copies[name].at[index, column] = value
+
+    def typed(self) -> dict[str, pd.DataFrame]:
+        return {**self._typed, **self._copies}
 
 
 class _RowIds:
@@ -221,13 +251,14 @@ class _RowIds:
     def index_of(self, table_name: str, item: str) -> int | None:
         if table_name not in self._maps:
             df = self._tables[table_name]
-            ids = [KEY_SEPARATOR.join(map(str, key)) for key in zip(*(df[k].tolist() for k in TABLES[table_name].key), strict=True)]  # as row_id
+            # as row_id on the text of the table (a typed 2030.0 reads 2030)
+            ids = [KEY_SEPARATOR.join(map(format_value, key)) for key in zip(*(df[k].tolist() for k in TABLES[table_name].key), strict=True)]
             self._maps[table_name] = {i: idx for idx, i in reversed(list(zip(df.index, ids, strict=True)))}
         return self._maps[table_name].get(item)
 
 
-def _override_cell(tables: dict[str, pd.DataFrame], row_ids: _RowIds, key: str, value: Any) -> tuple[list[Problem], int | None]:
-    """Set ``TABLE.ID.COLUMN`` in the raw text tables (in place); return problems and the row changed."""
+def _override_cell(tables: _RawTables | _TypedCopies, row_ids: _RowIds, key: str, value: Any) -> tuple[list[Problem], int | None]:
+    """Set ``TABLE.ID.COLUMN`` to the text of ``value`` in ``tables``; return problems with the key and the row changed."""
     table_name, rest = key.split(".", 1)
     if "." not in rest:
         return [Problem("override", "expected TABLE.ID.COLUMN", column=key)], None
@@ -242,5 +273,5 @@ def _override_cell(tables: dict[str, pd.DataFrame], row_ids: _RowIds, key: str, 
     if index is None:
         shape = KEY_SEPARATOR.join(k.upper() for k in table.key)
         return [Problem("override", f"no row '{item}' in {table_name} (row ids are {shape})", column=key)], None
-    tables[table_name].loc[index, column] = format_value(value) if not isinstance(value, str) else value
+    tables.set_text(table_name, index, column, format_value(value) if not isinstance(value, str) else value)
     return [], index
