@@ -8,6 +8,7 @@ when the raw tables are typed against the schema.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Collection, Iterator
 
@@ -93,11 +94,13 @@ def check_references(scenario) -> list[Problem]:
     return problems
 
 
-def check_bounds(scenario) -> list[Problem]:
+def check_bounds(scenario, tables: Collection[str] | None = None) -> list[Problem]:
     """Numbers respect their column's minimum (capacities, capex >= 0), positivity (lifetimes > 0),
-    and stay below what the solver accepts (1e15)."""
+    and stay below what the solver accepts (1e15); in ``tables`` only, if given (each table is judged alone)."""
     problems = []
     for name, table in TABLES.items():
+        if tables is not None and name not in tables:
+            continue
         df = scenario.tables[name]
         for column in table.columns:
             if column.dtype != "float":
@@ -369,6 +372,10 @@ READS: dict[Callable, frozenset[tuple[str, str]]] = {
 }
 
 
+#: Checks that judge each table alone (a ``tables`` argument limits them to the touched ones).
+PER_TABLE = frozenset({check_bounds})
+
+
 def validate(scenario) -> list[Problem]:
     """Run every check and return all problems found (empty list: valid)."""
     return _run(scenario, CHECKS)
@@ -382,8 +389,13 @@ def validate_touched(scenario, touched: Collection[tuple[str, str]]) -> list[Pro
     what was valid before and find nothing. A touched key of a table (never changed by an
     override) or a new table runs the checks reading it like any other cell.
     """
-    return _run(scenario, [check for check in CHECKS if _meets(READS[check], touched)],
-                profile_values=_meets(READS[check_profile_values], touched))
+    touched_tables = {table for table, _ in touched}
+    checks = [
+        functools.partial(check, tables=touched_tables) if check in PER_TABLE else check
+        for check in CHECKS
+        if _meets(READS[check], touched)
+    ]
+    return _run(scenario, checks, profile_values=_meets(READS[check_profile_values], touched))
 
 
 def _meets(reads: frozenset[tuple[str, str]], touched: Collection[tuple[str, str]]) -> bool:
