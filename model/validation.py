@@ -96,7 +96,10 @@ def check_references(scenario) -> list[Problem]:
 
 def check_bounds(scenario, tables: Collection[str] | None = None) -> list[Problem]:
     """Numbers respect their column's minimum (capacities, capex >= 0), positivity (lifetimes > 0),
-    and stay below what the solver accepts (1e15); in ``tables`` only, if given (each table is judged alone)."""
+    and stay below what the solver accepts (1e15).
+
+    ``tables``: judge these tables only (each table is judged alone).
+    """
     problems = []
     for name, table in TABLES.items():
         if tables is not None and name not in tables:
