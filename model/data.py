@@ -37,6 +37,16 @@ def capital_recovery_factor(rate: float, years: float) -> float:
     return rate * growth / (growth - 1.0)
 
 
+def link_capacity_factor(capacity_unit: str, operating_hours: float, resource: dict, hours_per_year: float) -> float:
+    """The annual amount, in the resource's unit, of one ``capacity_unit`` of a link's capacity.
+
+    A rate (m3/h, t/h ...) runs ``operating_hours`` a year (blank: ``hours_per_year``);
+    volume and mass convert through the resource's ``density_kg_per_m3``.
+    """
+    link_hours = hours_per_year if math.isnan(operating_hours) else operating_hours
+    return annual_amount(1.0, capacity_unit, resource["unit"], link_hours, resource["density_kg_per_m3"])
+
+
 def tier_item(link: str, tier: str) -> str:
     """Item id of a link tier, as used in ``budget_use`` and results."""
     return f"{link}{KEY_SEPARATOR}{tier}"
@@ -271,11 +281,7 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     sets["symbiosis_links"] = list(links.loc[links["kind"] == "IS", "id"])
     link_endpoints = {l.id: (l.source, l.resource, l.sink, l.sink_resource) for l in link_rows}
     sets["link_endpoints"] = [(l, *ends) for l, ends in link_endpoints.items()]
-    capacity_factor = {}
-    for l in link_rows:
-        resource = resources[l.resource]
-        link_hours = hours if math.isnan(l.operating_hours) else l.operating_hours
-        capacity_factor[l.id] = annual_amount(1.0, l.capacity_unit, resource["unit"], link_hours, resource["density_kg_per_m3"])
+    capacity_factor = {l.id: link_capacity_factor(l.capacity_unit, l.operating_hours, resources[l.resource], hours) for l in link_rows}
     link_crf = {
         l.id: 0.0 if math.isnan(l.lifetime_years) else capital_recovery_factor(rate, l.lifetime_years)
         for l in link_rows

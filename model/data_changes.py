@@ -18,13 +18,14 @@ changed cell or setting                        parameter entries (every period)
 ``measures.K.direct_co2_change``               ``measure_direct_co2[K]``
 ``links.L.variable_cost`` / ``variable_co2``   ``variable_cost[L]`` / ``variable_co2[L]``
 ``links.L.fixed_opex``                         ``link_fixed_opex[L]``
+``links.L.capacity``                           ``capacity[L]`` (times the link's capacity factor)
 ``budgets.B.limit``                            ``budget_limit[B]`` (over the horizon); none <-> a limit: full
 ``carbon_price``                               ``carbon_price[p]`` for every period
 ============================================  =========================================================
 
 Anything else falls back to the full :func:`~eipopt.model.data.model_data`
-recomputation: other cells (capex feeds annualised capex and budget draws,
-capacities a unit conversion, lifetimes, ``existing``, ``requires``,
+recomputation: other cells (capex feeds annualised capex and budget draws;
+a capacity unit, operating hours, lifetimes, ``existing``, ``requires``,
 ``measure_effects``, ``link_tiers``, financing and quality tables ...), other
 settings (discount rate, hours, periods, constraints, budget fields other
 than ``limit``), a blank turning into a number or back (it changes the index
@@ -41,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from eipopt.model.data import HORIZON_PARAMS, ModelData, with_period
+from eipopt.model.data import HORIZON_PARAMS, ModelData, link_capacity_factor, with_period
 
 #: A table of a :class:`Change` standing for the settings (``item`` is then the dotted key).
 SETTINGS = "settings"
@@ -114,6 +115,15 @@ def _item_number(table: str, param: str) -> Callable:
     return feeds
 
 
+def _link_capacity(old, new, change: Change, data: ModelData) -> Entries:
+    """A link's capacity in its resource's unit a year: the cell times the link's capacity factor, as :func:`model_data` computes it."""
+    link = new.links.loc[change.index]
+    resources = new.resources
+    resource = resources.loc[resources["id"] == link["resource"]].iloc[0].to_dict()
+    factor = link_capacity_factor(link["capacity_unit"], float(link["operating_hours"]), resource, new.settings.hours_per_year)
+    return {"capacity": {change.item: float(link["capacity"]) * factor}}
+
+
 def _budget_limit(old, new, change: Change, data: ModelData) -> Entries:
     budget = change.item.split(".")[1]
     before, after = old.settings.budget(budget).limit, new.settings.budget(budget).limit
@@ -139,6 +149,7 @@ FEEDS: dict[tuple[str, str], Callable] = {
     ("links", "variable_cost"): _item_number("links", "variable_cost"),
     ("links", "variable_co2"): _item_number("links", "variable_co2"),
     ("links", "fixed_opex"): _item_number("links", "link_fixed_opex"),
+    ("links", "capacity"): _link_capacity,
     (SETTINGS, "budgets.*.limit"): _budget_limit,
     (SETTINGS, "carbon_price"): _carbon_price,
 }
