@@ -17,6 +17,10 @@ The objective values of both ways must agree (1e-6 relative). It prints the
 medians and records them, with the command, commit, machine and load
 average, in ``benchmarks/results/resolve.md`` (``--no-record`` to skip). A
 benchmark, not a test: timings depend on the machine and its load.
+
+``--profile`` runs the same re-solves under cProfile instead and prints where
+their time goes (cumulative share of the re-solves, by function); nothing is
+recorded.
 """
 
 from __future__ import annotations
@@ -86,13 +90,40 @@ def measure(folder: Path, count: int, seed: int) -> dict[str, float]:
     }
 
 
+def profile(folder: Path, count: int, seed: int, top: int = 30) -> None:
+    """Print the functions taking the largest cumulative share of ``count`` re-solves (cProfile)."""
+    import cProfile
+    import pstats
+
+    scenario = eipopt.load_scenario(folder)
+    solver = eipopt.ScenarioSolver(threads=1, baseline=False)
+    solver.solve(scenario)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for case in cases(scenario, count, seed):
+        solver.solve(scenario.with_overrides(case))
+    profiler.disable()
+    measured = pstats.Stats(profiler)
+    stats, total = measured.stats, measured.total_tt
+    rows = sorted(stats.items(), key=lambda item: -item[1][3])[:top]
+    print(f"{count} re-solves on {folder.name}: {total:.3f} s under cProfile (its own overhead inflates Python's share)")
+    print("| cumulative share | own share | function |\n|---:|---:|---|")
+    for (file, line, name), (_, _, own, cumulative, _) in rows:
+        where = file.split("site-packages/")[-1] if "site-packages" in file else Path(file).name if file.startswith("/") else file
+        print(f"| {cumulative / total:.0%} | {own / total:.0%} | `{name}` ({where}:{line}) |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "hiep_phuoc")
     parser.add_argument("--cases", type=int, default=20)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="print where the re-solves' time goes (cProfile); records nothing")
     args = parser.parse_args()
+    if args.profile:
+        profile(args.scenario, args.cases, args.seed)
+        return
     HighsClock.install()
     load_before = os.getloadavg()
     figures = measure(args.scenario, args.cases, args.seed)

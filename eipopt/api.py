@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
 from eipopt.financing_results import debt_service_measured_against, financing_summary
+from eipopt.lazy_tables import LazyTables
 from eipopt.model import Objective, ParkModel, Scenario, SolverOptions, build_model
 from eipopt.model.build import StructureChanged
 from eipopt.model.extract import Snapshot, snapshot
@@ -95,8 +96,8 @@ class ScenarioSolver:
         Budgets and the plan's requirements cannot change it, so a sweep over
         them solves the baseline once.
         """
-        key = (self.rebuilds, repr({k: v for k, v in park.data.params.items() if k not in _BASELINE_INDEPENDENT}))
-        if self._baseline_cache is not None and self._baseline_cache[0] == key:
+        key = (self.rebuilds, {k: v for k, v in park.data.params.items() if k not in _BASELINE_INDEPENDENT})
+        if self._baseline_cache is not None and _same_inputs(self._baseline_cache[0], key):
             return self._baseline_cache[1]
         park.fix_baseline()
         outcome = self._runner.solve(park, Objective.COST)
@@ -127,6 +128,13 @@ class ScenarioSolver:
         self._runner = HighsRunner(SolverOptions())
         self.rebuilds += 1
         return self._park
+
+
+def _same_inputs(cached: tuple[int, dict], current: tuple[int, dict]) -> bool:
+    """The same build and equal parameter values (a what-if's model data shares its unchanged parameters: ``is`` first)."""
+    return cached[0] == current[0] and cached[1].keys() == current[1].keys() and all(
+        values is cached[1][name] or values == cached[1][name] for name, values in current[1].items()
+    )
 
 
 def _resolve_ambiguity(outcome: SolveOutcome) -> SolveOutcome:
@@ -169,34 +177,33 @@ def compose_result(
     solved = optimum is not None
     has_baseline = base is not None
     by_period = scenario.settings.periods is not None
-    tables: dict[str, pd.DataFrame] = {}
+    makers: dict[str, Callable[[], pd.DataFrame]] = {}  # tables are built when read: a sweep reads the summary only
     if solved:
         period = ["period"] if by_period else []
-        tables = {
-            "measures": optimum.measures,
-            "links": _with_baseline(optimum.links, base.links if has_baseline else None, [*period, "id"], ["flow"]),
-            "tiers": optimum.tiers,
-            "flows": _with_baseline(optimum.flows, base.flows if has_baseline else None, [*period, "firm", "resource"], ["demand", "generation", "link_in", "link_out", "link_use", "buy", "sell", "dispose"]),
-            "budgets": optimum.budgets,
-            "breakdown": _with_baseline(optimum.breakdown, base.breakdown if has_baseline else None, [*period, "quantity", "component"], ["value"]),
+
+        def with_baseline(name: str, keys: list[str], columns: list[str]) -> Callable[[], pd.DataFrame]:
+            return lambda: _with_baseline(getattr(optimum, name), getattr(base, name) if has_baseline else None, [*period, *keys], columns)
+
+        makers = {
+            "measures": lambda: optimum.measures,
+            "links": with_baseline("links", ["id"], ["flow"]),
+            "tiers": lambda: optimum.tiers,
+            "flows": with_baseline("flows", ["firm", "resource"], ["demand", "generation", "link_in", "link_out", "link_use", "buy", "sell", "dispose"]),
+            "budgets": lambda: optimum.budgets,
+            "breakdown": with_baseline("breakdown", ["quantity", "component"], ["value"]),
         }
         if optimum.quality is not None:
-            tables["quality"] = _with_baseline(optimum.quality, base.quality if has_baseline else None, [*period, "firm", "resource", "contaminant"], ["inflow", "inlet_concentration"])
-            tables["link_quality"] = _with_baseline(optimum.link_quality, base.link_quality if has_baseline else None, [*period, "link", "contaminant"], ["flow"])
+            makers["quality"] = with_baseline("quality", ["firm", "resource", "contaminant"], ["inflow", "inlet_concentration"])
+            makers["link_quality"] = with_baseline("link_quality", ["link", "contaminant"], ["flow"])
         if by_period:
-            tables["periods"] = _with_baseline(optimum.periods, base.periods if has_baseline else None, ["period"], ["annual_cost", "annual_co2"])
+            makers["periods"] = lambda: _with_baseline(optimum.periods, base.periods if has_baseline else None, ["period"], ["annual_cost", "annual_co2"])
+    tables = LazyTables(makers)
     if findings is not None:
         tables["infeasibility"] = findings
     if baseline_findings is not None:
         tables["baseline_infeasibility"] = baseline_findings
 
-    measures, tiers = (optimum.measures, optimum.tiers) if solved else (None, None)
-    links = _at_horizon_end(optimum.links) if solved else None
-    capex_total = (
-        float(measures.loc[measures["new"], "capex"].sum() + links.loc[links["new"], "capex"].sum() + tiers.loc[tiers["built"], "capex"].sum())
-        if solved
-        else None
-    )
+    plan = optimum.tables.plan() if solved else None  # the summary's figures, without building a table
     summary = {
         "scenario": scenario.name,
         "status": outcome.status.value,
@@ -208,20 +215,20 @@ def compose_result(
         "baseline_co2": base.total_co2 if has_baseline else None,
         "cost_savings": base.total_cost - optimum.total_cost if solved and has_baseline else None,
         "co2_reduction": base.total_co2 - optimum.total_co2 if solved and has_baseline else None,
-        "capex_total": capex_total,
+        "capex_total": plan.capex_total if solved else None,
         "mip_gap": outcome.mip_gap,
         "solve_seconds": outcome.seconds + (base_outcome.seconds if base_outcome else 0.0),
-        "n_measures_funded": int(measures["new"].sum()) if solved else None,
-        "n_links_built": int(links["new"].sum()) if solved else None,
-        "budgets": {b.id: {"limit": b.limit, "used": float(optimum.budgets.set_index("id").at[b.id, "used"]) if solved else None} for b in scenario.settings.budgets},
+        "n_measures_funded": len(plan.measures_funded) if solved else None,
+        "n_links_built": len(plan.links_built) if solved else None,
+        "budgets": {b.id: {"limit": b.limit, "used": float(plan.budget_use[b.id]) if solved else None} for b in scenario.settings.budgets},
         # descriptive extras
         "exit_code": outcome.status.exit_code,
         "currency": scenario.settings.currency,
         "baseline_status": base_outcome.status.value if base_outcome else "not_solved",
         "build_seconds": build_seconds,
-        "measures_funded": list(measures.loc[measures["new"], "id"]) if solved else [],
-        "links_built": list(links.loc[links["new"], "id"]) if solved else [],
-        "tiers_built": list(tiers.loc[tiers["built"], "item"]) if solved else [],
+        "measures_funded": plan.measures_funded if solved else [],
+        "links_built": plan.links_built if solved else [],
+        "tiers_built": plan.tiers_built if solved else [],
         "solver_message": outcome.message,
         "mip_gap_stage": outcome.gap_stage,  # the objective mip_gap is measured on (a co2 solve has two stages)
         "absolute_gaps": dict(outcome.absolute_gaps),  # objective -> |incumbent - bound| of each stage
@@ -242,11 +249,6 @@ def compose_result(
     if baseline_findings is not None:
         summary["baseline_infeasibility"] = list(baseline_findings["explanation"])
     return Result(summary, tables)
-
-
-def _at_horizon_end(links: pd.DataFrame) -> pd.DataFrame:
-    """The links table of the last period (the table itself without periods): what is built by the end."""
-    return links[links["period"] == links["period"].max()] if "period" in links.columns else links
 
 
 def _with_baseline(optimised: pd.DataFrame, baseline: pd.DataFrame | None, keys: list[str], columns: list[str]) -> pd.DataFrame:

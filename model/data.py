@@ -37,6 +37,16 @@ def capital_recovery_factor(rate: float, years: float) -> float:
     return rate * growth / (growth - 1.0)
 
 
+def link_capacity_factor(capacity_unit: str, operating_hours: float, resource: dict, hours_per_year: float) -> float:
+    """The annual amount, in the resource's unit, of one ``capacity_unit`` of a link's capacity.
+
+    A rate (m3/h, t/h ...) runs ``operating_hours`` a year (blank: ``hours_per_year``);
+    volume and mass convert through the resource's ``density_kg_per_m3``.
+    """
+    link_hours = hours_per_year if math.isnan(operating_hours) else operating_hours
+    return annual_amount(1.0, capacity_unit, resource["unit"], link_hours, resource["density_kg_per_m3"])
+
+
 def tier_item(link: str, tier: str) -> str:
     """Item id of a link tier, as used in ``budget_use`` and results."""
     return f"{link}{KEY_SEPARATOR}{tier}"
@@ -76,7 +86,20 @@ def model_data(scenario) -> ModelData:
     those of :data:`HORIZON_PARAMS` gets the period as its last index and the
     value in force in that period (profiles). A scenario without ``periods`` is
     one period (:data:`~eipopt.model.periods.SINGLE_PERIOD`).
+
+    The result is remembered while the scenario lives (treat it as read-only).
+    A what-if made by ``with_overrides`` starts from its parent's data where
+    that was computed, and recomputes only the parameters its changed cells
+    feed (:func:`~eipopt.model.data_changes.derived_data`; the full
+    computation for any cell that map does not know).
     """
+    from eipopt.model.data_changes import remembered_or_derived  # it builds on this module
+
+    return remembered_or_derived(scenario, _computed)
+
+
+def _computed(scenario) -> ModelData:
+    """The model data of ``scenario`` from its tables and settings (see :func:`model_data`)."""
     periods = period_scenarios(scenario)
     in_force: dict[int, tuple] = {}  # id of a period's scenario -> its sets, parameters and settings
     for _, period_scenario in periods:
@@ -258,11 +281,7 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     sets["symbiosis_links"] = list(links.loc[links["kind"] == "IS", "id"])
     link_endpoints = {l.id: (l.source, l.resource, l.sink, l.sink_resource) for l in link_rows}
     sets["link_endpoints"] = [(l, *ends) for l, ends in link_endpoints.items()]
-    capacity_factor = {}
-    for l in link_rows:
-        resource = resources[l.resource]
-        link_hours = hours if math.isnan(l.operating_hours) else l.operating_hours
-        capacity_factor[l.id] = annual_amount(1.0, l.capacity_unit, resource["unit"], link_hours, resource["density_kg_per_m3"])
+    capacity_factor = {l.id: link_capacity_factor(l.capacity_unit, l.operating_hours, resources[l.resource], hours) for l in link_rows}
     link_crf = {
         l.id: 0.0 if math.isnan(l.lifetime_years) else capital_recovery_factor(rate, l.lifetime_years)
         for l in link_rows

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -12,10 +13,10 @@ from eipopt.model.errors import Problem, ScenarioError, did_you_mean
 from eipopt.model.schema import (
     KEY_SEPARATOR,
     TABLES,
+    _coerce_cell,
     coerce_table,
     empty_table,
     format_value,
-    row_id,
 )
 from eipopt.model.settings import (
     SETTINGS_FILE,
@@ -44,6 +45,11 @@ class Scenario:
     tables: Mapping[str, pd.DataFrame]
     sources: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    #: set by :meth:`from_raw`: every rule was checked, so an override needs only the rules of what it touches
+    validated: bool = field(default=False, repr=False, compare=False)
+    #: set by :meth:`with_overrides`: the scenario it was made from and what changed
+    #: (:class:`~eipopt.model.data_changes.Origin`), so the model data is recomputed for those cells only
+    origin: Any = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -63,13 +69,18 @@ class Scenario:
         raw_tables: Mapping[str, pd.DataFrame],
         sources: Mapping[str, str] | None = None,
         typed_tables: Mapping[str, pd.DataFrame] | None = None,
+        touched: Collection[tuple[str, str]] | None = None,
     ) -> Scenario:
         """Type, default and validate raw text tables; raise :class:`ScenarioError` listing every problem.
 
         A raw table's header row (for messages) is ``raw.attrs["header_row"]`` (default 1).
         ``typed_tables``: tables already typed and defaulted (those of a valid
         scenario, under the same ``extra_columns``), taken as they are where no
-        raw table is given; the whole scenario is validated all the same.
+        raw table is given; the whole scenario is validated all the same,
+        unless ``touched`` lists the only (table, column) cells and
+        (``settings``, key) settings that differ from a validated scenario
+        with these typed tables: then only the rules reading them run
+        (:func:`~eipopt.model.validation.validate_touched`).
         """
         sources = {name: (sources or {}).get(name, TABLES[name].file_name) for name in TABLES}
         parsed, problems = parse_settings(settings)
@@ -94,10 +105,10 @@ class Scenario:
         if not missing_table:
             # check references, bounds, units ... even when some cells failed to parse, so
             # that every problem is reported at once (failed cells hold neutral values)
-            problems += _semantic_problems(cls(parsed or Settings(name="invalid"), tables, sources), parsed is not None)
+            problems += _semantic_problems(cls(parsed or Settings(name="invalid"), tables, sources), parsed is not None, touched)
         if problems:
             raise ScenarioError(problems)
-        scenario = cls(parsed, tables, sources)
+        scenario = cls(parsed, tables, sources, validated=True)
         return replace(scenario, warnings=tuple(suspicious_values(scenario)))
 
     def raw_tables(self) -> dict[str, pd.DataFrame]:
@@ -114,35 +125,57 @@ class Scenario:
         Every bad key and every bad value is reported at once, located at the
         override (``override``, column = the key) rather than at the file.
 
-        Only the tables an override touches are turned back into text and
-        typed again; the others are taken as they are (they were typed under
-        the same settings), unless ``extra_columns`` changes. The whole
-        scenario is validated either way: a cell may break a rule that spans
-        tables.
+        Only the cells an override touches are typed (by their schema
+        column, as loading types a cell); the other cells are taken as they
+        are (they were typed under the same settings), unless
+        ``extra_columns`` changes: then every table is typed again. Only the
+        validation rules that read a touched table column or setting run
+        again (a cell may break a rule that spans tables, so such a rule
+        runs on every table it reads); on a scenario not made by
+        :meth:`from_raw`, or when ``extra_columns`` changes, all of them.
         """
+        # late, like validation and model data themselves: they import Pyomo
+        from eipopt.model.data_changes import SETTINGS as DATA_SETTINGS
+        from eipopt.model.data_changes import Change, Origin
+        from eipopt.model.validation import SETTINGS
+
         settings = self.settings.to_dict()
         retype_all = any(key.split(".", 1)[0] == "extra_columns" for key in overrides)
-        tables = self.raw_tables() if retype_all else _RawOnDemand(self.tables)
+        tables = _RawTables(self.raw_tables()) if retype_all else _TypedCopies(self.tables, self.sources)
         row_ids = _RowIds(tables)
         problems: list[Problem] = []
         overridden: dict[tuple[str, int | None, str], str] = {}  # (file, row, column) -> key
+        touched: set[tuple[str, str]] = set()  # (table, column) and (settings, top-level key) changed
+        changes: list[Change] = []
         for key, value in overrides.items():
             table_name = key.split(".", 1)[0]
             if table_name in TABLES:
                 cell_problems, index = _override_cell(tables, row_ids, key, value)
                 problems += cell_problems
                 if index is not None:
-                    overridden[(self.sources[table_name], index, key.rsplit(".", 1)[1])] = key
+                    item, column = key.split(".", 1)[1].rsplit(".", 1)
+                    overridden[(self.sources[table_name], index, column)] = key
+                    touched.add((table_name, column))
+                    changes.append(Change(table_name, index, item, column))
             else:
                 problems += override_settings(settings, key, value)
                 overridden[(SETTINGS_FILE, None, key)] = key
+                parts = key.split(".")
+                touched.add((SETTINGS, f"budgets.{parts[-1]}" if table_name == "budgets" and len(parts) == 3 else table_name))
+                changes.append(Change(DATA_SETTINGS, None, key, ""))
+        # a validated scenario needs only the rules of what changed; another one (or new column types) all of them
+        touched_only = self.validated and not retype_all
+        problems += [_at_override(p, overridden) for p in tables.cell_problems]
         try:
-            scenario = Scenario.from_raw(settings, dict(tables), self.sources, None if retype_all else self.tables)
+            if retype_all:
+                scenario = Scenario.from_raw(settings, tables, self.sources)
+            else:
+                scenario = Scenario.from_raw(settings, {}, self.sources, tables.typed(), touched if touched_only else None)
         except ScenarioError as error:
             problems += [_at_override(p, overridden) for p in error.problems]
         if problems:
             raise ScenarioError(problems)
-        return scenario
+        return scenario if retype_all else replace(scenario, origin=Origin(weakref.ref(self), tuple(changes)))
 
 
 def _at_override(problem: Problem, overridden: Mapping[tuple[str, int | None, str], str]) -> Problem:
@@ -158,10 +191,10 @@ def suspicious_values(scenario: Scenario) -> list[Problem]:
     return warnings(scenario)
 
 
-def _semantic_problems(scenario: Scenario, settings_valid: bool) -> list[Problem]:
-    from eipopt.model.validation import validate
+def _semantic_problems(scenario: Scenario, settings_valid: bool, touched: Collection[tuple[str, str]] | None) -> list[Problem]:
+    from eipopt.model.validation import validate, validate_touched
 
-    problems = validate(scenario)
+    problems = validate(scenario) if touched is None else validate_touched(scenario, touched)
     if not settings_valid:  # budgets are unknown, so references to them cannot be judged
         problems = [p for p in problems if not (p.file == scenario.sources["budget_use"] and p.column == "budget")]
     return problems
@@ -171,16 +204,41 @@ def _as_text(table: pd.DataFrame) -> pd.DataFrame:
     return table.map(format_value).astype(object)
 
 
-class _RawOnDemand(dict):
-    """Raw text tables made from typed ones on first use: an override touches few tables."""
+class _RawTables(dict):
+    """Raw text tables, typed again as a whole by :meth:`Scenario.from_raw`."""
 
-    def __init__(self, typed: Mapping[str, pd.DataFrame]):
-        super().__init__()
-        self._typed = typed
+    cell_problems: tuple[Problem, ...] = ()  # reported when the tables are typed
 
-    def __missing__(self, name: str) -> pd.DataFrame:
-        self[name] = _as_text(self._typed[name])
-        return self[name]
+    def set_text(self, name: str, index: int, column: str, text: str) -> None:
+        self[name].loc[index, column] = text
+
+
+class _TypedCopies:
+    """The typed tables, with the overridden cells typed one by one in copies of their tables."""
+
+    def __init__(self, typed: Mapping[str, pd.DataFrame], sources: Mapping[str, str]):
+        self._typed, self._sources = typed, sources
+        self._copies: dict[str, pd.DataFrame] = {}
+        self.cell_problems: list[Problem] = []
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._copies.get(name, self._typed[name])
+
+    def set_text(self, name: str, index: int, column: str, text: str) -> None:
+        """Type ``text`` as ``coerce_table`` types a cell of the column (a bad one: its problem, and a neutral value)."""
+        spec = TABLES[name].column(column)
+        value, error = _coerce_cell(spec, text)
+        if error is None and spec.required and not text.strip():
+            error = "a value is required"
+        if error:
+            self.cell_problems.append(Problem(self._sources[name], error, row=int(index), column=column))
+            value, _ = _coerce_cell(spec, "")
+        if name not in self._copies:
+            self._copies[name] = self._typed[name].copy()
+        self._copies[name].at[index, column] = value
+
+    def typed(self) -> dict[str, pd.DataFrame]:
+        return {**self._typed, **self._copies}
 
 
 class _RowIds:
@@ -193,13 +251,14 @@ class _RowIds:
     def index_of(self, table_name: str, item: str) -> int | None:
         if table_name not in self._maps:
             df = self._tables[table_name]
-            ids = [row_id(table_name, row) for _, row in df.iterrows()]
+            # as row_id on the text of the table (a typed 2030.0 reads 2030)
+            ids = [KEY_SEPARATOR.join(map(format_value, key)) for key in zip(*(df[k].tolist() for k in TABLES[table_name].key), strict=True)]
             self._maps[table_name] = {i: idx for idx, i in reversed(list(zip(df.index, ids, strict=True)))}
         return self._maps[table_name].get(item)
 
 
-def _override_cell(tables: dict[str, pd.DataFrame], row_ids: _RowIds, key: str, value: Any) -> tuple[list[Problem], int | None]:
-    """Set ``TABLE.ID.COLUMN`` in the raw text tables (in place); return problems and the row changed."""
+def _override_cell(tables: _RawTables | _TypedCopies, row_ids: _RowIds, key: str, value: Any) -> tuple[list[Problem], int | None]:
+    """Set ``TABLE.ID.COLUMN`` to the text of ``value`` in ``tables``; return problems with the key and the row changed."""
     table_name, rest = key.split(".", 1)
     if "." not in rest:
         return [Problem("override", "expected TABLE.ID.COLUMN", column=key)], None
@@ -214,5 +273,5 @@ def _override_cell(tables: dict[str, pd.DataFrame], row_ids: _RowIds, key: str, 
     if index is None:
         shape = KEY_SEPARATOR.join(k.upper() for k in table.key)
         return [Problem("override", f"no row '{item}' in {table_name} (row ids are {shape})", column=key)], None
-    tables[table_name].loc[index, column] = format_value(value) if not isinstance(value, str) else value
+    tables.set_text(table_name, index, column, format_value(value) if not isinstance(value, str) else value)
     return [], index
