@@ -43,7 +43,8 @@ def sweep(
     full grid) or a list of override dicts (exactly those cases); keys are the
     override keys of :meth:`~eipopt.Scenario.with_overrides`. ``objective``
     overrides the scenario's. Cases run in this process (``workers=1``), in
-    ``workers`` local processes, or on the Dask cluster at ``scheduler`` (an
+    this process and ``workers - 1`` worker processes (``workers`` processes
+    solving in all), or on the Dask cluster at ``scheduler`` (an
     address such as ``"tcp://10.0.0.5:8786"``, or a ``distributed.Client``);
     each HiGHS run uses one thread, and each worker builds the model once and
     re-solves it for every case that changes only numbers.
@@ -81,7 +82,6 @@ def sweep(
         todo = [c for c in unique if c.key not in records or (retry_failed and records[c.key]["status"] in FAILED_STATUSES)]
         by_key = {c.key: c for c in todo}
         failed = sum(1 for c in unique if c.key in records and records[c.key]["error"] and c.key not in by_key)
-        # the workers start before the progress bar's thread does: a forked worker inherits no thread
         with _executor(todo, scenario, objective, int(workers), scheduler) as outcomes, \
                 SweepProgress(len(unique), done=len(unique) - len(todo), failed=failed, enabled=progress, description=scenario.name) as bar:
             for outcome in outcomes:
