@@ -95,3 +95,18 @@ def _ends_soon() -> bool:
     while solving_here() and time.monotonic() < deadline:
         time.sleep(0.05)
     return not solving_here()
+
+
+class _Broken(BaseException):
+    """Not an Exception: nothing in the sweep's lane catches it, so its thread ends."""
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_broken_lane_in_this_process_stops_the_sweep_instead_of_hanging(khanh_phu, monkeypatch):
+    def breaks(self, key, overrides):
+        raise _Broken
+
+    monkeypatch.setattr(CaseRunner, "run", breaks)
+    with pytest.raises(SweepStopped, match="this process's solving thread ended unexpectedly"):
+        sweep(khanh_phu, GRID, workers=2)
+    assert not worker_processes()

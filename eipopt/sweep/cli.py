@@ -27,7 +27,7 @@ from eipopt.json_stdout import chatter_to_stderr
 from eipopt.model import Objective, Problem, ScenarioError
 from eipopt.result import SUMMARY_KEYS
 from eipopt.sweep.cases import DEFAULT_MAX_CASES, TooManyCases, parse_vary
-from eipopt.sweep.executors import SweepStopped, solving_here
+from eipopt.sweep.executors import SweepStopped, prepare_workers, solving_here
 from eipopt.sweep.run import sweep
 from eipopt.sweep.store import StoreError
 
@@ -61,6 +61,8 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
     Each finished case is committed to the results store at once; running the
     same command again solves only the cases not yet stored.
     """
+    if workers > 1 and not scheduler:
+        prepare_workers()  # the fork server imports while the scenario is read and checked
     try:
         vary = _parse_varies(varies, max_cases)
         scenario = load_scenario(path)

@@ -94,6 +94,20 @@ def worker_context(method: str) -> multiprocessing.context.BaseContext:
     return context
 
 
+def prepare_workers() -> None:
+    """Start the fork server now, if workers come from one, so that its imports overlap with the sweep's own preparation.
+
+    Nothing to do for ``spawn`` or when the server runs already; the server
+    ends with this process.
+    """
+    method = start_method()
+    worker_context(method)
+    if method == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 #: The name of the thread in which the sweep's own process solves its cases.
 HERE_THREAD = "eipopt-sweep-here"
 
@@ -150,9 +164,11 @@ class LocalWorkers:
                         process.join()
                         return
                     self._started.append(process)
-                self._inboxes[processes.index(process) + 1].put(sent)  # read when the worker's imports are done
+                    self._inboxes[processes.index(process) + 1].put(sent)  # read when the worker's imports are done
         except Exception as exc:  # noqa: BLE001 - reported to the sweep, which stops with the reason
-            self._results.put(LaneFailed(1, f"cannot start a worker process: {type(exc).__name__}: {exc}"))
+            with self._starting:
+                if not self._stop.is_set():
+                    self._results.put(LaneFailed(1, f"cannot start a worker process: {type(exc).__name__}: {exc}"))
 
     def outcomes(self) -> Iterator[CaseOutcome]:
         """Each case's outcome as it finishes; a worker that dies stops the sweep (:class:`SweepStopped`)."""
@@ -177,6 +193,8 @@ class LocalWorkers:
         self._inboxes[lane].put(chunk)
 
     def _check_workers(self) -> None:
+        if not self._here.is_alive():  # it ends only when told to: it broke
+            raise SweepStopped("this process's solving thread ended unexpectedly; finished cases are stored, run the sweep again to resume")
         with self._starting:
             started = list(self._started)
         for process in started:

@@ -19,7 +19,7 @@ from eipopt.sweep.cases import (
     grid,
     make_cases,
 )
-from eipopt.sweep.executors import LocalWorkers, run_here, run_on_dask
+from eipopt.sweep.executors import LocalWorkers, prepare_workers, run_here, run_on_dask
 from eipopt.sweep.progress import SweepProgress
 from eipopt.sweep.store import FAILED_STATUSES, CaseOutcome, SweepStore
 from eipopt.sweep.table import sweep_frame
@@ -70,6 +70,8 @@ def sweep(
         raise ValueError(f"workers must be >= 1, not {workers}")
     if scheduler is not None and int(workers) > 1:
         raise ValueError("give either workers (local processes) or scheduler (a Dask cluster), not both")
+    if int(workers) > 1:
+        prepare_workers()  # the fork server imports while the cases are made and the store is read
     objective = Objective(objective).value if objective else None
     overrides, varied = _cases_of(vary, max_cases)
     if objective and "objective" in varied:

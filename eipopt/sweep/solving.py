@@ -100,18 +100,24 @@ def work_here(scenario: Scenario, objective: str | None, inbox: queue.SimpleQueu
     free to commit results and to stop at Ctrl-C even while HiGHS runs here;
     a case it is solving when the sweep stops is discarded.
     """
+    def send(message) -> bool:
+        """Send unless the sweep has stopped (then the message is not wanted, and its queue may be closed)."""
+        if stop.is_set():
+            return False
+        try:
+            results.put(message)
+        except ValueError:  # closed between the check and the put: the sweep has just ended
+            return False
+        return True
+
     try:
         runner = CaseRunner(scenario, objective)
-        results.put(Ready(0))
-        while (chunk := inbox.get()) is not None and not stop.is_set():
-            for key, overrides in chunk:
-                outcome = runner.run(key, overrides)
-                if stop.is_set():
-                    return
-                results.put(outcome)
-            results.put(Ready(0))
+        send(Ready(0))
+        while (chunk := inbox.get()) is not None:
+            if not all(send(runner.run(key, overrides)) for key, overrides in chunk) or not send(Ready(0)):
+                return
     except Exception as exc:  # noqa: BLE001 - reported to the sweep, which stops with the reason
-        results.put(LaneFailed(0, f"{type(exc).__name__}: {exc}"))
+        send(LaneFailed(0, f"{type(exc).__name__}: {exc}"))
 
 
 #: Seconds between checks that the sweep's process is alive, where the OS cannot tell a worker itself.
