@@ -163,7 +163,7 @@ def test_a_killed_sweep_leaves_no_worker_process(tmp_path, how):
     write_scenario(multi_knapsack(), park)
     args = ["sweep", str(park), "--vary", "budgets.b0.limit=20000,21000,22000,23000", "--set", "solver.time_limit=30",
             "--workers", "3", "--store", str(store), "--no-progress", "--json"]
-    run = subprocess.Popen([sys.executable, "-m", "eipopt.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    run = subprocess.Popen([sys.executable, "-m", "eipopt.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     parent = psutil.Process(run.pid)
     deadline = time.monotonic() + 120
     workers: list[psutil.Process] = []
@@ -176,13 +176,15 @@ def test_a_killed_sweep_leaves_no_worker_process(tmp_path, how):
     descendants = parent.children(recursive=True)
     run.send_signal(how)
     stopped = time.monotonic()
-    out, _ = run.communicate(timeout=60)
+    out, err = run.communicate(timeout=60)
     assert time.monotonic() - stopped < 10, "the sweep waited for a case to end"
     _, alive = psutil.wait_procs(descendants, timeout=5)
     alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert not alive, f"left behind: {[(p.pid, p.cmdline()) for p in alive]}"
     if how is not signal.SIGKILL:
         assert run.returncode == 130
+        assert "Traceback" not in err, err  # nothing for the user but the message
+        assert "leaked" not in err, err
         report = json.loads(out)
         assert report["status"] == "interrupted"
         assert report["store"] == str(store)

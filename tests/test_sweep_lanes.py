@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 import eipopt
-from eipopt.sweep import sweep
+from eipopt.sweep import executors, sweep
 from eipopt.sweep.executors import HERE_THREAD, SweepStopped, solving_here, start_method
 from eipopt.sweep.solving import CaseRunner
 from tests.conftest import SCENARIOS
@@ -110,3 +110,12 @@ def test_a_broken_lane_in_this_process_stops_the_sweep_instead_of_hanging(khanh_
     with pytest.raises(SweepStopped, match="this process's solving thread ended unexpectedly"):
         sweep(khanh_phu, GRID, workers=2)
     assert not worker_processes()
+
+
+def test_this_process_running_out_of_chunks_first_is_not_a_failure(khanh_phu, serial, monkeypatch):
+    """With no chunk left, this process's lane ends while the worker still solves its last one: the sweep waits for
+    it (checked as often as possible here) and returns every row."""
+    monkeypatch.setattr(executors, "POLL_SECONDS", 0.001)
+    for _ in range(3):
+        parallel = sweep(khanh_phu, GRID, workers=2).drop(columns=["solve_seconds"])
+        pd.testing.assert_frame_equal(parallel, serial)

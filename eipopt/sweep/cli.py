@@ -8,6 +8,7 @@ in the solver, or the sweep stopped (a worker died, the cluster is unreachable),
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
@@ -138,7 +139,10 @@ def _stopped(code: int, status: str, message: str, store: str, as_json: bool) ->
     else:
         click.echo(message, err=True)
     if solving_here():  # a case of this process is still inside HiGHS, which cannot be stopped from Python: its result
-        sys.stdout.flush()  # is not wanted, and the store is closed, so the command ends now rather than after that case
+        # is not wanted and the store is closed, so the command ends now rather than after that case: the exit
+        # handlers run (multiprocessing's releases the queues' semaphores), only the wait for that thread is skipped
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)

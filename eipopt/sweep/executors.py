@@ -16,12 +16,14 @@ free takes the next one.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import pickle
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 
 from eipopt.model import Scenario
@@ -108,6 +110,20 @@ def prepare_workers() -> None:
         forkserver.ensure_running()
 
 
+#: Starter threads that may still be starting a worker after their sweep has ended (it then ends that worker).
+_starters: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+_starters_joined_at_exit = threading.Event()
+
+
+def _join_starters() -> None:
+    """At exit, let a starter end the worker it is still starting, before the queues that worker would read are gone."""
+    for starter in list(_starters):
+        starter.join(timeout=STARTER_EXIT_SECONDS)
+
+
+#: Seconds a process that ends waits for a worker still starting (the fork server's imports) to be ended cleanly.
+STARTER_EXIT_SECONDS = 10.0
+
 #: The name of the thread in which the sweep's own process solves its cases.
 HERE_THREAD = "eipopt-sweep-here"
 
@@ -138,12 +154,18 @@ class LocalWorkers:
         # one inbox per lane: this process's (a thread's queue), then each worker process's
         self._inboxes: list = [queue.SimpleQueue()] + [context.Queue() for _ in range(lanes - 1)]
         self._stop = threading.Event()
+        self._here_told_to_end = False  # no more chunks for this process's lane: its thread ends, as it should
         self._started: list[multiprocessing.process.BaseProcess] = []
         self._starting = threading.Lock()  # the starter registers each worker, or ends it if the sweep has stopped meanwhile
         processes = [context.Process(target=work_in_process, args=(lane, os.getpid(), self._inboxes[lane], self._results), daemon=True,
                                      name=f"eipopt-sweep-worker-{lane}")
                      for lane in range(1, lanes)]
-        threading.Thread(target=self._start, args=(processes, scenario, objective), daemon=True, name="eipopt-sweep-starter").start()
+        starter = threading.Thread(target=self._start, args=(processes, scenario, objective), daemon=True, name="eipopt-sweep-starter")
+        _starters.add(starter)
+        if not _starters_joined_at_exit.is_set():  # registered after multiprocessing's own exit handler, so run before it
+            atexit.register(_join_starters)
+            _starters_joined_at_exit.set()
+        starter.start()
         # Not a daemon: a Python process that ends while this lane is mid-case (HiGHS cannot be stopped from
         # here) waits for the case instead of tearing the thread down inside HiGHS (which aborts the process).
         self._here = threading.Thread(target=work_here, args=(scenario, objective, self._inboxes[0], self._results, self._stop),
@@ -190,10 +212,11 @@ class LocalWorkers:
     def _give_next(self, lane: int) -> None:
         """The next chunk (or ``None``: no more) to the lane that asked."""
         chunk = [(case.key, case.overrides) for case in self._waiting.pop()] if self._waiting else None
+        self._here_told_to_end |= lane == 0 and chunk is None
         self._inboxes[lane].put(chunk)
 
     def _check_workers(self) -> None:
-        if not self._here.is_alive():  # it ends only when told to: it broke
+        if not self._here.is_alive() and not self._here_told_to_end:  # it broke
             raise SweepStopped("this process's solving thread ended unexpectedly; finished cases are stored, run the sweep again to resume")
         with self._starting:
             started = list(self._started)
