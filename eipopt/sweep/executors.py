@@ -17,10 +17,12 @@ free takes the next one.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import threading
 import time
 import weakref
@@ -116,9 +118,26 @@ _starters_joined_at_exit = threading.Event()
 
 
 def _join_starters() -> None:
-    """At exit, let a starter end the worker it is still starting, before the queues that worker would read are gone."""
-    for starter in list(_starters):
+    """At exit, end what a starter is still starting, before the queues that worker would read are gone.
+
+    A starter still waiting is waiting for the fork server's imports (the
+    sweep ended before they did): the server is stopped, so that this process
+    ends now and no worker is forked after it (it would find its queues gone).
+    """
+    waiting = [starter for starter in list(_starters) if starter.is_alive()]
+    if waiting:
+        _stop_fork_server()
+    for starter in waiting:
         starter.join(timeout=STARTER_EXIT_SECONDS)
+
+
+def _stop_fork_server() -> None:
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)  # not public; absent: the join waits
+    if pid is not None:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
 
 
 #: Seconds a process that ends waits for a worker still starting (the fork server's imports) to be ended cleanly.
