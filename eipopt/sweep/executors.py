@@ -8,10 +8,10 @@ interrupt) cancels what has not started and leaves no worker behind.
 Every place that solves keeps one model for all its cases: the scenario is
 sent to each worker once (not with every case) and the cases go out in
 chunks. Locally, ``workers=N`` is N lanes: the sweep's own process, which has
-eipopt imported and starts solving at once, and N - 1 worker processes, fresh
-(``spawn``) interpreters that join in when their start-up is done (see
-:func:`start_method`). Each lane asks for a chunk when it is free, so whoever is
-free takes the next one.
+eipopt imported and starts solving at once, and N - 1 worker processes,
+forked from a fork server (never from the sweep's process; see
+:func:`start_method`), that join in when their start-up is done. Each lane
+asks for a chunk when it is free, so whoever is free takes the next one.
 """
 
 from __future__ import annotations
