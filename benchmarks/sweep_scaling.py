@@ -3,34 +3,44 @@
 One command, from the repository root after ``make setup``::
 
     .venv/bin/python benchmarks/sweep_scaling.py            # records benchmarks/results/sweep_scaling.md
-    .venv/bin/python benchmarks/sweep_scaling.py --quick    # 16 cases and 3 repeats, printed only
+    .venv/bin/python benchmarks/sweep_scaling.py --quick    # 16 cases, printed only
 
 It measures, one HiGHS thread per worker:
 
 1. **sweep throughput** on amata: whole :func:`eipopt.sweep.sweep` runs of
-   16 and 64 budget cases (the cases of ``benchmarks/sweep_reuse.py``), with
-   1 and 2 local workers (and 2 workers started as fresh interpreters, the
-   ``spawn`` start method, for comparison), wall and CPU seconds including
-   worker start-up;
-2. **command-line start-up**: median wall seconds of ``eipopt --help``,
+   16 and 64 budget cases (the cases of ``benchmarks/sweep_reuse.py``) with
+   ``workers=1`` (this process alone) and ``workers=2`` (this process and one
+   worker process, started by a fork server: the default; and started as a
+   fresh interpreter, ``spawn``, for comparison). Each run is a fresh Python
+   process that loads amata and then times two sweeps: the **first** pays
+   every start-up a command-line sweep pays (the fork server's import, the
+   workers' build), the **second** is a later sweep of the same process (a
+   notebook, a script looping over sweeps), with the fork server running. The
+   runs of all settings are interleaved, so that a change of the machine's
+   load hits each alike; the median of ``--sweep-repeats`` runs is recorded
+   with the load average of each.
+2. **command-line sweeps**: ``eipopt sweep scenarios/amata`` over the same
+   cases with ``--workers 1`` and ``--workers 2``, wall seconds of the whole
+   command (imports, reading the scenario, the store included);
+3. **command-line start-up**: median wall seconds of ``eipopt --help``,
    ``eipopt validate scenarios/khanh_phu`` and ``eipopt solve
    scenarios/khanh_phu --json`` against the floor ``python -c "import
    pyomo.environ, highspy"``, each in a fresh process.
 
 A benchmark, not a test: timings depend on the machine and its load, which the
-record states (load average before and after).
+record states.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,81 +48,116 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the benchmarks package importable
     sys.path.insert(0, str(ROOT))
 
-import eipopt  # noqa: E402
-from benchmarks.perf import startup  # noqa: E402
-from benchmarks.sweep_reuse import budget_cases  # noqa: E402
-from eipopt.sweep import executors, sweep  # noqa: E402
-
 RESULTS = ROOT / "benchmarks" / "results" / "sweep_scaling.md"
 TARGETS = {16: 1.3, 64: 1.7}  # 2 workers against 1, from the performance issue
 CLI_TARGETS = {"eipopt --help": "<= 0.25 s", "eipopt solve scenarios/khanh_phu --json": "<= 1.5x the floor"}
+#: The settings compared: label -> (workers, start method of the worker processes; None: eipopt's own choice).
+SETTINGS = {"1": (1, None), "2": (2, None), "2 spawn": (2, "spawn")}
 
 
-@contextlib.contextmanager
-def start_method(method: str | None):
-    """Workers started with ``method`` (``spawn``: a fresh interpreter each, as before forking was used)."""
-    if method is None:
-        yield
-        return
-    chosen = executors.start_method
-    executors.start_method = lambda: method
-    try:
-        yield
-    finally:
-        executors.start_method = chosen
+def one_run(cases: int, workers: int, method: str | None) -> dict[str, float]:
+    """In this (fresh) process: wall seconds of a first and a second sweep of ``cases`` amata budget cases."""
+    import eipopt
+    from benchmarks.sweep_reuse import budget_cases
+    from eipopt.sweep import executors, sweep
 
-
-def cpu_seconds() -> float:
-    """CPU seconds used so far by this process and its finished children."""
-    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-
-
-def sweep_seconds(scenario: eipopt.Scenario, cases: int, workers: int, repeats: int, method: str | None = None) -> tuple[float, float]:
-    """Median wall seconds and CPU seconds of a whole sweep of ``cases`` budget cases with ``workers`` local workers."""
-    key, values = budget_cases(scenario, cases)
-    walls, cpus = [], []
-    for _ in range(repeats):
-        started, cpu = time.perf_counter(), cpu_seconds()
-        with start_method(method):
-            frame = sweep(scenario, {key: values}, workers=workers)
-        walls.append(time.perf_counter() - started)
-        cpus.append(cpu_seconds() - cpu)
+    if method is not None:
+        executors.start_method = lambda: method
+    amata = eipopt.load_scenario(ROOT / "scenarios" / "amata")
+    key, values = budget_cases(amata, cases)
+    seconds = {}
+    for which in ("first", "second"):
+        started = time.perf_counter()
+        frame = sweep(amata, {key: values}, workers=workers)
+        seconds[which] = time.perf_counter() - started
         failed = frame["error"].fillna("").ne("")
         if failed.any():
             raise RuntimeError(f"{int(failed.sum())} cases failed: {frame.loc[failed, 'error'].iloc[0]}")
-    return statistics.median(walls), statistics.median(cpus)
+    return seconds
 
 
-def report(command: str, loads: tuple[float, float], sweeps: dict[int, dict[str, tuple[float, float]]], cli: dict[str, float], repeats: int,
-           sweep_repeats: int) -> str:
+def sweep_runs(cases: int, repeats: int) -> tuple[dict[str, dict[str, float]], list[float]]:
+    """Median first- and second-sweep seconds of each setting, each run a fresh process, the settings interleaved; the loads seen."""
+    walls: dict[str, dict[str, list[float]]] = {label: {"first": [], "second": []} for label in SETTINGS}
+    loads = []
+    for _ in range(repeats):
+        for label, (workers, method) in SETTINGS.items():
+            loads.append(os.getloadavg()[0])
+            run = subprocess.run([sys.executable, __file__, "--one", str(cases), str(workers), method or "default"],
+                                 cwd=ROOT, capture_output=True, text=True, check=True)
+            seconds = json.loads(run.stdout.strip().splitlines()[-1])
+            for which, value in seconds.items():
+                walls[label][which].append(value)
+            print(f"  {cases} cases, {label} worker(s): first {seconds['first']:.2f} s, second {seconds['second']:.2f} s (load {loads[-1]:.2f})",
+                  flush=True)
+    return {label: {which: statistics.median(v) for which, v in runs.items()} for label, runs in walls.items()}, loads
+
+
+def cli_sweep_runs(cases: int, repeats: int) -> tuple[dict[int, float], list[float]]:
+    """Median wall seconds of ``eipopt sweep scenarios/amata`` over the budget cases, ``--workers`` 1 and 2, each a fresh store."""
+    import eipopt
+    from benchmarks.sweep_reuse import budget_cases
+
+    key, values = budget_cases(eipopt.load_scenario(ROOT / "scenarios" / "amata"), cases)
+    cli = str(Path(sys.executable).parent / "eipopt")
+    walls: dict[int, list[float]] = {1: [], 2: []}
+    loads = []
+    with tempfile.TemporaryDirectory() as folder:
+        for repeat in range(repeats):
+            for workers in walls:
+                store = Path(folder) / f"{cases}-{workers}-{repeat}.sweep.sqlite"
+                command = [cli, "sweep", "scenarios/amata", "--vary", f"{key}={','.join(repr(v) for v in values)}", "--workers", str(workers),
+                           "--store", str(store), "--no-progress", "--json"]
+                loads.append(os.getloadavg()[0])
+                started = time.perf_counter()
+                run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+                walls[workers].append(time.perf_counter() - started)
+                summary = json.loads(run.stdout)
+                if run.returncode != 0 or summary["cases"] != cases or summary["failed"]:
+                    raise RuntimeError(f"eipopt sweep failed (exit {run.returncode}): {run.stderr[-500:]}")
+                print(f"  eipopt sweep, {cases} cases, --workers {workers}: {walls[workers][-1]:.2f} s (load {loads[-1]:.2f})", flush=True)
+    return {workers: statistics.median(v) for workers, v in walls.items()}, loads
+
+
+def report(command: str, sweeps: dict[int, tuple[dict[str, dict[str, float]], list[float]]], cli_sweeps: dict[int, tuple[dict[int, float], list[float]]],
+           cli: dict[str, float], cli_loads: tuple[float, float], repeats: int, sweep_repeats: int) -> str:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip() or "unknown"
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    loads = [load for _, seen in [*sweeps.values(), *cli_sweeps.values()] for load in seen] + list(cli_loads)
     lines = [
         "# Sweep scaling and command-line start-up",
         "",
         f"Command: `{command}` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}), commit {commit}{' with uncommitted changes' if dirty else ''}.",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; one HiGHS thread per worker.",
-        f"Load average (1 min) {loads[0]:.2f} before, {loads[1]:.2f} after"
-        + (": the machine was shared with other work during the run, so every figure is slower than on an idle machine"
-           " and two workers cannot get two idle cores; ratios are noisy." if max(loads) > 1.0 else "."),
+        f"Load average (1 min) between {min(loads):.2f} and {max(loads):.2f} during the run"
+        + (": the machine was shared with other work, so a second worker could not count on an idle core; ratios are noisy."
+           if max(loads) > 1.0 else "."),
         "",
         "## Sweeps: amata, budget cases, whole sweep (worker start-up included)",
         "",
-        f"Median of {sweep_repeats} run(s) each. Wall seconds; CPU seconds of the sweep's process and its workers in brackets"
-        " (the work done, whatever the load). '2 workers, spawn' starts each worker as a fresh interpreter, as before workers were forked.",
+        f"Median wall seconds of {sweep_repeats} fresh processes per setting, the settings interleaved. `workers=2` is this process and"
+        " one worker process. **First sweep**: the first of a process, paying every start-up (as a command-line sweep does: the fork"
+        " server's import, the worker's build). **Second sweep**: a later sweep of the same process (fork server running).",
         "",
-        "| cases | 1 worker s | 2 workers s | speed-up | target | 2 workers, spawn s | speed-up |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| cases | sweep | 1 worker s | 2 workers s | speed-up | target | 2 workers, spawn s | speed-up | load during these runs |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for cases, runs in sweeps.items():
-        one, two, spawned = runs["1"], runs["2"], runs["2 spawn"]
-        ratio = one[0] / two[0]
-        target = TARGETS.get(cases)
-        verdict = f"≥ {target}× ({'met' if ratio >= target else 'missed'})" if target else "-"
-        lines.append(f"| {cases} | {one[0]:.2f} ({one[1]:.1f}) | {two[0]:.2f} ({two[1]:.1f}) | {ratio:.2f}× | {verdict} "
-                     f"| {spawned[0]:.2f} ({spawned[1]:.1f}) | {one[0] / spawned[0]:.2f}× |")
+    for cases, (runs, seen) in sweeps.items():
+        for which in ("first", "second"):
+            one, two, spawned = runs["1"][which], runs["2"][which], runs["2 spawn"][which]
+            target = TARGETS.get(cases)
+            verdict = f"≥ {target}× ({'met' if one / two >= target else 'missed'})" if target else "-"
+            lines.append(f"| {cases} | {which} | {one:.2f} | {two:.2f} | {one / two:.2f}× | {verdict} | {spawned:.2f} | {one / spawned:.2f}× "
+                         f"| {min(seen):.2f} to {max(seen):.2f} |")
+    lines += ["", "## Sweeps on the command line: `eipopt sweep scenarios/amata --vary <budget>=... --workers N --json` (a fresh store each)", "",
+              f"Median wall seconds of {sweep_repeats} runs each, the settings interleaved; everything included (imports, reading the"
+              " scenario, the fork server's start, the store). `--workers 2` is the command's own process and one worker.", "",
+              "| cases | --workers 1 s | --workers 2 s | speed-up | load during these runs |", "|---:|---:|---:|---:|---|"]
+    for cases, (runs, seen) in cli_sweeps.items():
+        lines.append(f"| {cases} | {runs[1]:.2f} | {runs[2]:.2f} | {runs[1] / runs[2]:.2f}× | {min(seen):.2f} to {max(seen):.2f} |")
     floor = next(v for k, v in cli.items() if "floor" in k)
     lines += ["", f"## Command-line start-up: median wall seconds of {repeats} fresh processes each, the commands interleaved", "",
+              f"Load average {cli_loads[0]:.2f} before, {cli_loads[1]:.2f} after.", "",
               "| command | seconds | × floor | target |", "|---|---:|---:|---|"]
     for label, seconds in cli.items():
         lines.append(f"| `{label}` | {seconds:.3f} | {seconds / floor:.2f}× | {CLI_TARGETS.get(label, '')} |")
@@ -121,27 +166,34 @@ def report(command: str, loads: tuple[float, float], sweeps: dict[int, dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="16 cases and 3 repeats, printed, not recorded")
+    parser.add_argument("--quick", action="store_true", help="16 cases, 1 run per setting and 3 per command line, printed, not recorded")
     parser.add_argument("--repeats", type=int, default=5, help="runs of each command line (default 5)")
-    parser.add_argument("--sweep-repeats", type=int, default=1, help="runs of each sweep (default 1)")
+    parser.add_argument("--sweep-repeats", type=int, default=3, help="fresh processes per sweep setting (default 3)")
+    parser.add_argument("--one", nargs=3, metavar=("CASES", "WORKERS", "METHOD"), help=argparse.SUPPRESS)  # one run, in a fresh process
     args = parser.parse_args()
-    repeats = 3 if args.quick else args.repeats
-    loads = [os.getloadavg()[0]]
-    amata = eipopt.load_scenario(ROOT / "scenarios" / "amata")
+    if args.one:
+        cases, workers, method = args.one
+        print(json.dumps(one_run(int(cases), int(workers), None if method == "default" else method)))
+        return
+    repeats, sweep_repeats = (3, 1) if args.quick else (args.repeats, args.sweep_repeats)
     print("Sweeps (amata)", flush=True)
-    sweeps: dict[int, dict[str, tuple[float, float]]] = {}
-    for cases in (16,) if args.quick else (16, 64):
-        sweeps[cases] = {}
-        for label, workers, method in (("1", 1, None), ("2", 2, None), ("2 spawn", 2, "spawn")):
-            sweeps[cases][label] = sweep_seconds(amata, cases, workers, args.sweep_repeats, method)
-            print(f"  {cases} cases, {label} worker(s): {sweeps[cases][label][0]:.2f} s wall, {sweeps[cases][label][1]:.1f} s CPU", flush=True)
+    sizes = (16,) if args.quick else (16, 64)
+    sweeps = {cases: sweep_runs(cases, sweep_repeats) for cases in sizes}
+    print("Sweeps on the command line (amata)", flush=True)
+    cli_sweeps = {cases: cli_sweep_runs(cases, sweep_repeats) for cases in sizes}
     print("Command-line start-up", flush=True)
+    # imported here, not at the top: a worker process re-imports this script, which should cost it nothing
+    from benchmarks.perf import startup
+
+    before = os.getloadavg()[0]
     cli = startup(repeats)
-    loads.append(os.getloadavg()[0])
+    cli_loads = (before, os.getloadavg()[0])
     command = ".venv/bin/python benchmarks/sweep_scaling.py" + (" --quick" if args.quick else "")
-    if args.sweep_repeats != 1:
-        command += f" --sweep-repeats {args.sweep_repeats}"
-    text = report(command, (loads[0], loads[1]), sweeps, cli, repeats, args.sweep_repeats)
+    if sweep_repeats != 3 and not args.quick:
+        command += f" --sweep-repeats {sweep_repeats}"
+    if repeats != 5 and not args.quick:
+        command += f" --repeats {repeats}"
+    text = report(command, sweeps, cli_sweeps, cli, cli_loads, repeats, sweep_repeats)
     print()
     print(text)
     if not args.quick:

@@ -157,33 +157,44 @@ def test_a_store_that_is_not_this_sweeps_is_exit_2_and_left_untouched(tmp_path, 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "SIGINT", "SIGKILL"])
 def test_a_killed_sweep_leaves_no_worker_process(tmp_path, how):
     """Each case is a knapsack HiGHS cannot prove in 30 s (its time limit): when the sweep is stopped,
-    both workers are mid-solve, and must be gone within a few seconds, not when their cases end."""
+    this process and both worker processes (``--workers 3``) are mid-solve; the sweep must end, and the
+    workers and the fork server be gone, within a few seconds, not when their cases end."""
     park, store = tmp_path / "knapsack", tmp_path / "k.sweep.sqlite"
     write_scenario(multi_knapsack(), park)
     args = ["sweep", str(park), "--vary", "budgets.b0.limit=20000,21000,22000,23000", "--set", "solver.time_limit=30",
-            "--workers", "2", "--store", str(store), "--no-progress", "--json"]
-    run = subprocess.Popen([sys.executable, "-m", "eipopt.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            "--workers", "3", "--store", str(store), "--no-progress", "--json"]
+    run = subprocess.Popen([sys.executable, "-m", "eipopt.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     parent = psutil.Process(run.pid)
     deadline = time.monotonic() + 120
     workers: list[psutil.Process] = []
     while time.monotonic() < deadline and run.poll() is None and len(workers) < 2:
-        workers = [p for p in parent.children(recursive=True) if "resource_tracker" not in " ".join(p.cmdline())]  # forked or spawned
+        workers = [p for p in parent.children(recursive=True) if not _helper(p, parent)]
         time.sleep(0.05)
     assert len(workers) == 2, "the sweep did not start its workers"
     time.sleep(6)  # import, build, and into the 30 s solves
     assert run.poll() is None
     descendants = parent.children(recursive=True)
     run.send_signal(how)
-    out, _ = run.communicate(timeout=60)
+    stopped = time.monotonic()
+    out, err = run.communicate(timeout=60)
+    assert time.monotonic() - stopped < 10, "the sweep waited for a case to end"
     _, alive = psutil.wait_procs(descendants, timeout=5)
     alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert not alive, f"left behind: {[(p.pid, p.cmdline()) for p in alive]}"
     if how is not signal.SIGKILL:
         assert run.returncode == 130
+        assert "Traceback" not in err, err  # nothing for the user but the message
+        assert "leaked" not in err, err
         report = json.loads(out)
         assert report["status"] == "interrupted"
         assert report["store"] == str(store)
     assert _count(store) == 0  # no case had finished: nothing half-written either
+
+
+def _helper(process: psutil.Process, sweep: psutil.Process) -> bool:
+    """multiprocessing's resource tracker, or the fork server (the sweep's child; the workers are forked from it)."""
+    command = " ".join(process.cmdline())
+    return "resource_tracker" in command or ("forkserver" in command and process.ppid() == sweep.pid)
 
 
 def _count(store) -> int:

@@ -8,8 +8,10 @@ in the solver, or the sweep stopped (a worker died, the cluster is unreachable),
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -26,7 +28,7 @@ from eipopt.json_stdout import chatter_to_stderr
 from eipopt.model import Objective, Problem, ScenarioError
 from eipopt.result import SUMMARY_KEYS
 from eipopt.sweep.cases import DEFAULT_MAX_CASES, TooManyCases, parse_vary
-from eipopt.sweep.executors import SweepStopped
+from eipopt.sweep.executors import SweepStopped, prepare_workers, solving_here
 from eipopt.sweep.run import sweep
 from eipopt.sweep.store import StoreError
 
@@ -46,7 +48,7 @@ PLOTTABLE = tuple(k for k in SUMMARY_KEYS if k not in ("scenario", "status", "ob
 @click.option("--objective", type=click.Choice([o.value for o in Objective]), help="Override the scenario's objective.")
 @click.option("--out", type=click.Path(), help="Write the table (one row per case) to this CSV file (replaced; never written through a link).")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object (counts and rows) on stdout.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local worker processes (one HiGHS thread each).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes solving cases, this one included: N-1 worker processes join it (one HiGHS thread each).")
 @click.option("--scheduler", metavar="ADDRESS", help="Run the cases on the Dask cluster at ADDRESS (tcp://host:8786).")
 @click.option("--store", type=click.Path(dir_okay=False), help="SQLite results store [default: next to --out, else <scenario name>.sweep.sqlite here].")
 @click.option("--retry-failed", is_flag=True, help="Solve again the stored cases that failed.")
@@ -60,6 +62,8 @@ def sweep_command(path, varies, overrides, objective, out, as_json, workers, sch
     Each finished case is committed to the results store at once; running the
     same command again solves only the cases not yet stored.
     """
+    if workers > 1 and not scheduler:
+        prepare_workers()  # the fork server imports while the scenario is read and checked
     try:
         vary = _parse_varies(varies, max_cases)
         scenario = load_scenario(path)
@@ -134,6 +138,13 @@ def _stopped(code: int, status: str, message: str, store: str, as_json: bool) ->
         click.echo(json.dumps({"status": status, "exit_code": code, "message": message, "store": store}))
     else:
         click.echo(message, err=True)
+    if solving_here():  # a case of this process is still inside HiGHS, which cannot be stopped from Python: its result
+        # is not wanted and the store is closed, so the command ends now rather than after that case: the exit
+        # handlers run (multiprocessing's releases the queues' semaphores), only the wait for that thread is skipped
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
 
 

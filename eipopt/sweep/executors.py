@@ -1,42 +1,51 @@
-"""Where the cases of a sweep run: here, in local worker processes, or on a Dask cluster.
+"""Where the cases of a sweep run: here, here and in local worker processes, or on a Dask cluster.
 
 Each executor takes the cases still to solve and yields their
 :class:`~eipopt.sweep.store.CaseOutcome` one by one, as each case finishes, so
 the caller can commit each one to the store at once. Closing early (an
 interrupt) cancels what has not started and leaves no worker behind.
 
-Workers start once and keep one model for all their cases: the scenario is
+Every place that solves keeps one model for all its cases: the scenario is
 sent to each worker once (not with every case) and the cases go out in
-chunks, a few at a time, so that a worker is never idle waiting for the next.
-Local workers are fresh (``spawn``) interpreters, never forked (see
-:func:`start_method`): each pays the import of eipopt once, not once per case.
+chunks. Locally, ``workers=N`` is N lanes: the sweep's own process, which has
+eipopt imported and starts solving at once, and N - 1 worker processes,
+forked from a fork server (never from the sweep's process; see
+:func:`start_method`), that join in when their start-up is done. Each lane
+asks for a chunk when it is free, so whoever is free takes the next one.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import multiprocessing
 import os
+import pickle
 import queue
-import sys
+import signal
+import threading
+import time
+import weakref
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 
 from eipopt.model import Scenario
 from eipopt.sweep.cases import Case, scenario_fingerprint
 from eipopt.sweep.solving import (
     CaseRunner,
-    init_process,
-    run_chunk_in_process,
+    LaneFailed,
+    Ready,
     run_chunk_on_dask_worker,
+    work_here,
+    work_in_process,
 )
 from eipopt.sweep.store import CaseOutcome
 
 #: Most cases in one chunk; chunks are smaller when there are few cases per worker, so the work stays balanced.
 MAX_CHUNK = 8
-#: Chunks given to each worker at a time: one being solved, one waiting.
-CHUNKS_IN_FLIGHT = 2
 #: Seconds between checks that every worker is alive while waiting for results.
 POLL_SECONDS = 0.2
+#: Seconds the worker processes are given to end on their own once every case is done, before they are terminated.
+END_SECONDS = 0.1
 
 
 class SweepStopped(RuntimeError):
@@ -60,90 +69,205 @@ def run_here(cases: Sequence[Case], scenario: Scenario, objective: str | None) -
         yield runner.run(case.key, case.overrides)
 
 
-def start_method() -> str:
-    """``spawn``: each worker starts a fresh interpreter and imports eipopt once.
+#: What the fork server imports once, before it forks any worker: everything a worker needs to build and solve.
+FORKSERVER_PRELOAD = ["eipopt.sweep.solving", "eipopt.solvers.highs", "pyomo.environ", "highspy"]
 
-    Forking would save that import (about a second per worker), but a forked
-    worker copies every lock of the parent, and a parent that has run other
-    work has native threads (HiGHS, Dask, a web server in the same process)
-    whose locks a forked worker can inherit held: in the test suite forked
-    workers hung in a futex wait. Workers keep their model across the chunks of
-    cases they are given, so the start-up is paid once per worker, not per case.
+
+def start_method() -> str:
+    """``forkserver`` where the platform has it, else ``spawn``: workers never fork the sweep's process.
+
+    Forking the sweep's process would copy every lock of it, and a process
+    that has run other work has native threads (HiGHS, Dask, a web server in
+    the same process) whose locks a forked worker can inherit held: in the test
+    suite such forked workers hung in a futex wait. A fork server is a fresh
+    interpreter, started once per Python process, that imports eipopt, Pyomo
+    and HiGHS (:data:`FORKSERVER_PRELOAD`) and runs nothing else: each worker is
+    forked from it and starts with those imports done. The first sweep of a
+    process pays the server's import (while the sweep's own process already
+    solves); later sweeps of the same process (a notebook, a script looping over
+    sweeps) start their workers in a fraction of that.
     """
-    return "spawn"
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def worker_context(method: str) -> multiprocessing.context.BaseContext:
+    """The multiprocessing context of ``method``; a fork server is told what to import before it starts."""
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(FORKSERVER_PRELOAD)  # read when the server starts; no effect on a running one
+    return context
+
+
+def prepare_workers() -> None:
+    """Start the fork server now, if workers come from one, so that its imports overlap with the sweep's own preparation.
+
+    Nothing to do for ``spawn`` or when the server runs already; the server
+    ends with this process.
+    """
+    method = start_method()
+    worker_context(method)
+    if method == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+#: Starter threads that may still be starting a worker after their sweep has ended (it then ends that worker).
+_starters: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+_starters_joined_at_exit = threading.Event()
+
+
+def _join_starters() -> None:
+    """At exit, end what a starter is still starting, before the queues that worker would read are gone.
+
+    A starter still waiting is waiting for the fork server's imports (the
+    sweep ended before they did): the server is stopped, so that this process
+    ends now and no worker is forked after it (it would find its queues gone).
+    """
+    waiting = [starter for starter in list(_starters) if starter.is_alive()]
+    if waiting:
+        _stop_fork_server()
+    for starter in waiting:
+        starter.join(timeout=STARTER_EXIT_SECONDS)
+
+
+def _stop_fork_server() -> None:
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)  # not public; absent: the join waits
+    if pid is not None:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+
+
+#: Seconds a process that ends waits for a worker still starting (the fork server's imports) to be ended cleanly.
+STARTER_EXIT_SECONDS = 10.0
+
+#: The name of the thread in which the sweep's own process solves its cases.
+HERE_THREAD = "eipopt-sweep-here"
+
+
+def solving_here() -> bool:
+    """Whether this process is still solving a case of a sweep that has stopped (it ends after that case)."""
+    return any(thread.name == HERE_THREAD and thread.is_alive() for thread in threading.enumerate())
 
 
 class LocalWorkers:
-    """Worker processes that each keep one model for the chunks of cases they are given.
+    """This process and ``workers - 1`` worker processes, each keeping one model for the chunks of cases it asks for.
 
-    The processes start (and are given the scenario) when this object is
-    made, before the sweep draws its progress bar; :meth:`outcomes` yields each
-    case's outcome as the case finishes, streamed back by the workers through
-    one queue. Use it as a context manager: leaving it early terminates the workers.
+    When this object is made, this process's lane starts solving at once and
+    a starter thread starts the worker processes and sends each the scenario
+    (starting a worker can wait for the fork server's imports: the sweep does
+    not). :meth:`outcomes` yields each case's outcome as the case finishes,
+    streamed back by every lane through one queue. Use it as a context
+    manager: leaving it ends every worker, and terminates those still busy or
+    still starting.
     """
 
     def __init__(self, cases: Sequence[Case], scenario: Scenario, objective: str | None, workers: int):
-        workers = max(1, min(workers, len(cases)))
-        context = multiprocessing.get_context(start_method())
-        self._others = set(multiprocessing.active_children())
-        self._results = context.Queue()
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_process,
-                                         initargs=(scenario, objective, os.getpid(), self._results))
         self._waiting = chunks(cases, workers)[::-1]  # popped from the end: first chunks first
-        self._running: dict[Future, list[str]] = {}
-        self._left_in_chunk: dict[str, list[str]] = {}
         self._remaining = len(cases)
-        try:
-            for _ in range(CHUNKS_IN_FLIGHT * workers):  # the first submit starts every worker
-                self._submit_next()
-        except BaseException:
-            self.__exit__(*sys.exc_info())
-            raise
+        context = worker_context(start_method())
+        self._results = context.Queue()
+        lanes = max(1, min(workers, len(self._waiting)))
+        # one inbox per lane: this process's (a thread's queue), then each worker process's
+        self._inboxes: list = [queue.SimpleQueue()] + [context.Queue() for _ in range(lanes - 1)]
+        self._stop = threading.Event()
+        self._here_told_to_end = False  # no more chunks for this process's lane: its thread ends, as it should
+        self._started: list[multiprocessing.process.BaseProcess] = []
+        self._starting = threading.Lock()  # the starter registers each worker, or ends it if the sweep has stopped meanwhile
+        processes = [context.Process(target=work_in_process, args=(lane, os.getpid(), self._inboxes[lane], self._results), daemon=True,
+                                     name=f"eipopt-sweep-worker-{lane}")
+                     for lane in range(1, lanes)]
+        starter = threading.Thread(target=self._start, args=(processes, scenario, objective), daemon=True, name="eipopt-sweep-starter")
+        _starters.add(starter)
+        if not _starters_joined_at_exit.is_set():  # registered after multiprocessing's own exit handler, so run before it
+            atexit.register(_join_starters)
+            _starters_joined_at_exit.set()
+        starter.start()
+        # Not a daemon: a Python process that ends while this lane is mid-case (HiGHS cannot be stopped from
+        # here) waits for the case instead of tearing the thread down inside HiGHS (which aborts the process).
+        self._here = threading.Thread(target=work_here, args=(scenario, objective, self._inboxes[0], self._results, self._stop),
+                                      name=HERE_THREAD)
+        self._here.start()
 
-    def _submit_next(self) -> None:
-        if not self._waiting:
-            return
-        chunk = self._waiting.pop()
-        keys = [case.key for case in chunk]
-        future = self._pool.submit(run_chunk_in_process, [(case.key, case.overrides) for case in chunk])
-        self._running[future] = keys
-        for key in keys:
-            self._left_in_chunk[key] = keys
+    def _start(self, processes: list, scenario: Scenario, objective: str | None) -> None:
+        """Start the worker processes one by one and send each the scenario (in the starter thread)."""
+        try:
+            sent = pickle.dumps((scenario, objective), protocol=pickle.HIGHEST_PROTOCOL)
+            for process in processes:
+                if self._stop.is_set():
+                    return
+                process.start()
+                with self._starting:
+                    if self._stop.is_set():  # the sweep ended while this one started
+                        process.terminate()
+                        process.join()
+                        return
+                    self._started.append(process)
+                    self._inboxes[processes.index(process) + 1].put(sent)  # read when the worker's imports are done
+        except Exception as exc:  # noqa: BLE001 - reported to the sweep, which stops with the reason
+            with self._starting:
+                if not self._stop.is_set():
+                    self._results.put(LaneFailed(1, f"cannot start a worker process: {type(exc).__name__}: {exc}"))
 
     def outcomes(self) -> Iterator[CaseOutcome]:
         """Each case's outcome as it finishes; a worker that dies stops the sweep (:class:`SweepStopped`)."""
         while self._remaining:
             try:
-                outcome = self._results.get(timeout=POLL_SECONDS)
+                message = self._results.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 self._check_workers()
                 continue
-            self._remaining -= 1
-            chunk = self._left_in_chunk.pop(outcome.key)
-            chunk.remove(outcome.key)
-            if not chunk:  # the worker has finished this chunk: give out the next one
-                self._running = {f: keys for f, keys in self._running.items() if keys}
-                self._submit_next()
-            yield outcome
+            if isinstance(message, Ready):
+                self._give_next(message.lane)
+            elif isinstance(message, LaneFailed):
+                where = "this process" if message.lane == 0 else "a worker process"
+                raise SweepStopped(f"{where} could not go on ({message.error}); finished cases are stored, run the sweep again to resume")
+            else:
+                self._remaining -= 1
+                yield message
+
+    def _give_next(self, lane: int) -> None:
+        """The next chunk (or ``None``: no more) to the lane that asked."""
+        chunk = [(case.key, case.overrides) for case in self._waiting.pop()] if self._waiting else None
+        self._here_told_to_end |= lane == 0 and chunk is None
+        self._inboxes[lane].put(chunk)
 
     def _check_workers(self) -> None:
-        for future in [f for f in self._running if f.done()]:
-            error = future.exception()
-            if error is not None:
-                raise SweepStopped(f"a worker process died ({type(error).__name__}: {error}); finished cases are stored, run the sweep again to resume") from error
+        if not self._here.is_alive() and not self._here_told_to_end:  # it broke
+            raise SweepStopped("this process's solving thread ended unexpectedly; finished cases are stored, run the sweep again to resume")
+        with self._starting:
+            started = list(self._started)
+        for process in started:
+            if process.exitcode not in (None, 0):
+                raise SweepStopped(f"a worker process died (exit code {process.exitcode}); finished cases are stored, run the sweep again to resume")
 
     def __enter__(self) -> LocalWorkers:
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:
+        # This process's lane stops after its current case (discarded if the sweep stopped). Idle workers are
+        # told to end; whatever is still running (mid-solve after an interrupt) is terminated, and a worker still
+        # starting is ended by the starter as soon as it has started: no worker outlives its sweep, none is waited for.
+        with self._starting:
+            self._stop.set()
+            started = list(self._started)
+        for inbox in self._inboxes:
+            inbox.put(None)
         if exc_type is None:
-            self._pool.shutdown(wait=True)
-        else:  # interrupted, or stopped: stop the cases being solved, leave no worker behind
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            for process in [p for p in multiprocessing.active_children() if p not in self._others]:
+            self._here.join()  # every case is done: it is idle, and ends at the None just sent
+            deadline = time.monotonic() + END_SECONDS
+            for process in started:
+                process.join(timeout=max(0.0, deadline - time.monotonic()))
+        for process in started:
+            if process.is_alive():
                 process.terminate()
-        self._results.close()
-        self._results.cancel_join_thread()
+        for process in started:
+            process.join()
+        for channel in [self._results, *self._inboxes[1:]]:
+            channel.close()
+            channel.cancel_join_thread()
 
 
 def run_on_dask(cases: Sequence[Case], scenario: Scenario, objective: str | None, scheduler) -> Iterator[CaseOutcome]:

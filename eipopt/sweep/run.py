@@ -19,7 +19,7 @@ from eipopt.sweep.cases import (
     grid,
     make_cases,
 )
-from eipopt.sweep.executors import LocalWorkers, run_here, run_on_dask
+from eipopt.sweep.executors import LocalWorkers, prepare_workers, run_here, run_on_dask
 from eipopt.sweep.progress import SweepProgress
 from eipopt.sweep.store import FAILED_STATUSES, CaseOutcome, SweepStore
 from eipopt.sweep.table import sweep_frame
@@ -43,7 +43,8 @@ def sweep(
     full grid) or a list of override dicts (exactly those cases); keys are the
     override keys of :meth:`~eipopt.Scenario.with_overrides`. ``objective``
     overrides the scenario's. Cases run in this process (``workers=1``), in
-    ``workers`` local processes, or on the Dask cluster at ``scheduler`` (an
+    this process and ``workers - 1`` worker processes (``workers`` processes
+    solving in all), or on the Dask cluster at ``scheduler`` (an
     address such as ``"tcp://10.0.0.5:8786"``, or a ``distributed.Client``);
     each HiGHS run uses one thread, and each worker builds the model once and
     re-solves it for every case that changes only numbers.
@@ -69,6 +70,8 @@ def sweep(
         raise ValueError(f"workers must be >= 1, not {workers}")
     if scheduler is not None and int(workers) > 1:
         raise ValueError("give either workers (local processes) or scheduler (a Dask cluster), not both")
+    if int(workers) > 1:
+        prepare_workers()  # the fork server imports while the cases are made and the store is read
     objective = Objective(objective).value if objective else None
     overrides, varied = _cases_of(vary, max_cases)
     if objective and "objective" in varied:
@@ -81,7 +84,6 @@ def sweep(
         todo = [c for c in unique if c.key not in records or (retry_failed and records[c.key]["status"] in FAILED_STATUSES)]
         by_key = {c.key: c for c in todo}
         failed = sum(1 for c in unique if c.key in records and records[c.key]["error"] and c.key not in by_key)
-        # the workers start before the progress bar's thread does: a forked worker inherits no thread
         with _executor(todo, scenario, objective, int(workers), scheduler) as outcomes, \
                 SweepProgress(len(unique), done=len(unique) - len(todo), failed=failed, enabled=progress, description=scenario.name) as bar:
             for outcome in outcomes:

@@ -12,10 +12,13 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import pickle
+import queue
 import signal
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from eipopt.api import ScenarioSolver
@@ -47,62 +50,135 @@ class CaseRunner:
         return CaseOutcome(key, summary["status"], summary, error, time.perf_counter() - started)
 
 
-# --- local worker processes (concurrent.futures) -------------------------------
-
-_process_runner: CaseRunner | None = None
-_process_results: Any = None
+# --- local worker processes ------------------------------------------------------
 
 
-def init_process(scenario: Scenario, objective: str | None, parent_pid: int | None = None, results: Any = None) -> None:
-    """Pool initializer: die with the sweep's process, and keep this process's runner for all its cases.
+@dataclass(frozen=True)
+class Ready:
+    """A lane's request for its next chunk of cases; lane 0 is the sweep's own process, 1 to N - 1 the worker processes."""
 
-    ``results`` (a ``multiprocessing`` queue) receives each case's outcome as it finishes.
+    lane: int
+
+
+@dataclass(frozen=True)
+class LaneFailed:
+    """A lane that cannot go on (it could not start, or its loop broke); ``error`` says why."""
+
+    lane: int
+    error: str
+
+
+def work_in_process(lane: int, sweep_pid: int, inbox: Any, results: Any) -> None:
+    """A worker process: its runner, then chunks of cases from ``inbox`` until ``None``, each outcome to ``results``.
+
+    The first item in ``inbox`` is the pickled scenario and objective (sent
+    through the queue, not as arguments, so that starting the process never
+    waits for its imports). The worker asks for each chunk (:class:`Ready`) only
+    when it is free, so whoever is free takes the next chunk.
     """
-    global _process_runner, _process_results
-    # A forked worker inherits the sweep's handlers: it ends at once when the sweep terminates it (even
-    # mid-solve), and leaves Ctrl-C to the sweep's process, which stops every worker.
+    # A worker leaves Ctrl-C to the sweep's process, which stops every worker; SIGTERM ends it at once (even mid-solve).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if parent_pid is not None:
-        die_with_parent(parent_pid)
-    _process_runner = CaseRunner(scenario, objective)
-    _process_results = results
+    die_with_parent(sweep_pid)
+    try:
+        scenario, objective = pickle.loads(inbox.get())
+        runner = CaseRunner(scenario, objective)
+        results.put(Ready(lane))
+        while (chunk := inbox.get()) is not None:
+            for key, overrides in chunk:
+                results.put(runner.run(key, overrides))
+            results.put(Ready(lane))
+    except Exception as exc:  # noqa: BLE001 - reported to the sweep, which stops with the reason
+        results.put(LaneFailed(lane, f"{type(exc).__name__}: {exc}"))
+
+
+def work_here(scenario: Scenario, objective: str | None, inbox: queue.SimpleQueue, results: Any, stop: threading.Event) -> None:
+    """The sweep's own process as a lane (run in a thread): chunks from ``inbox`` until ``None`` or ``stop``.
+
+    It has eipopt imported already, so it solves from the first moment while
+    the worker processes start. A thread, so that the sweep's main thread stays
+    free to commit results and to stop at Ctrl-C even while HiGHS runs here;
+    a case it is solving when the sweep stops is discarded.
+    """
+    def send(message) -> bool:
+        """Send unless the sweep has stopped (then the message is not wanted, and its queue may be closed)."""
+        if stop.is_set():
+            return False
+        try:
+            results.put(message)
+        except ValueError:  # closed between the check and the put: the sweep has just ended
+            return False
+        return True
+
+    try:
+        runner = CaseRunner(scenario, objective)
+        send(Ready(0))
+        while (chunk := inbox.get()) is not None:
+            if not all(send(runner.run(key, overrides)) for key, overrides in chunk) or not send(Ready(0)):
+                return
+    except Exception as exc:  # noqa: BLE001 - reported to the sweep, which stops with the reason
+        send(LaneFailed(0, f"{type(exc).__name__}: {exc}"))
 
 
 #: Seconds between checks that the sweep's process is alive, where the OS cannot tell a worker itself.
 PARENT_POLL_SECONDS = 0.5
 
 
-def die_with_parent(parent_pid: int) -> None:
-    """End this worker when the process that started it dies, even by SIGKILL, even mid-solve.
+def die_with_parent(sweep_pid: int) -> None:
+    """End this worker when the sweep's process dies, even by SIGKILL, even mid-solve.
 
-    On Linux the kernel sends SIGKILL to the worker when its parent dies
-    (``PR_SET_PDEATHSIG``), which stops a HiGHS run at once. Elsewhere a
-    daemon thread polls the parent's pid. A parent already gone ends the worker now.
+    On Linux the kernel sends SIGKILL to the worker when the process that
+    started it dies (``PR_SET_PDEATHSIG``), which stops a HiGHS run at once;
+    that is the sweep's process (``spawn``) or the fork server, which ends when
+    the sweep's process does (``forkserver``). Elsewhere a daemon thread polls
+    the sweep's pid. A sweep already gone ends the worker now.
     """
+    parent = os.getppid()
+    if parent != sweep_pid:
+        _release_fork_server()
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     else:
-        threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="eipopt-parent-watch").start()
-    if os.getppid() != parent_pid:  # it died before the signal was armed
+        threading.Thread(target=_watch_sweep, args=(sweep_pid,), daemon=True, name="eipopt-sweep-watch").start()
+    if os.getppid() != parent or not _alive(sweep_pid):  # it died before the signal was armed
         os._exit(1)
 
 
 _PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
-def _watch_parent(parent_pid: int) -> None:
-    while os.getppid() == parent_pid:
+def _release_fork_server() -> None:
+    """Let the fork server end when the sweep's process does (and with it, by the signal above, this worker).
+
+    Each forked worker is given the write end of the server's "alive" pipe,
+    which keeps the server running while any worker holds it (so that a worker
+    could start processes of its own; ours do not). Closed here, the pipe
+    reaches its end when the sweep's process dies, even by SIGKILL.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        os.close(alive)
+        server._forkserver_alive_fd = None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user has the pid: ours is gone
+        return False
+    return True
+
+
+def _watch_sweep(sweep_pid: int) -> None:
+    while _alive(sweep_pid):
         time.sleep(PARENT_POLL_SECONDS)
     os._exit(1)
-
-
-def run_chunk_in_process(chunk: list[tuple[str, dict[str, Any]]]) -> int:
-    """Pool task: a chunk of cases (key, overrides) on this process's runner, each outcome sent as it finishes."""
-    for key, overrides in chunk:
-        _process_results.put(_process_runner.run(key, overrides))
-    return len(chunk)
 
 
 # --- Dask workers ----------------------------------------------------------------
