@@ -20,7 +20,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Hashable
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.numeric_types import native_numeric_types
 from pyomo.core.expr.numeric_expr import (
     LinearExpression,

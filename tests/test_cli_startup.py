@@ -75,3 +75,13 @@ def test_unit_registry_is_built_on_first_use_and_once_without_dask():
             "assert first.Quantity(1, units.parse_unit('kt')).to('t').magnitude == 1000\nprint('pint before first use:', before)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "pint before first use: False"
+
+
+def test_a_solve_imports_pyomo_core_not_every_pyomo_plugin():
+    """``pyomo.environ`` loads every Pyomo plugin (about half its import time); the park model needs ``pyomo.core`` alone."""
+    code = ("import contextlib, io, sys\nfrom eipopt.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            f"    main(['solve', {str(SCENARIOS / 'khanh_phu')!r}, '--json'], standalone_mode=False)\n"
+            "print('pyomo.core' in sys.modules, 'pyomo.environ' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip().splitlines()[-1] == "True False"

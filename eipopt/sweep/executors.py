@@ -70,7 +70,7 @@ def run_here(cases: Sequence[Case], scenario: Scenario, objective: str | None) -
 
 
 #: What the fork server imports once, before it forks any worker: everything a worker needs to build and solve.
-FORKSERVER_PRELOAD = ["eipopt.sweep.solving", "eipopt.solvers.highs", "pyomo.environ", "highspy"]
+FORKSERVER_PRELOAD = ["eipopt.sweep.solving", "eipopt.solvers.highs", "eipopt.model.build", "highspy"]
 
 
 def start_method() -> str:
