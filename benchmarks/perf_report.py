@@ -151,9 +151,12 @@ def report(command: str, loads: tuple, checks: list[str], whatifs, sweeps, build
         ]
     lines += ["", "## Command-line start-up (median of fresh processes)", "", "| command | seconds |", "|---|---:|",
               *[f"| `{k}` | {v:.3f} |" for k, v in cli.items()]]
-    if _version("scipy") != "not installed":
-        lines += ["", f"scipy {_version('scipy')} is installed here (the bench extra brings it with linopy), and pint imports it "
-                  "whenever it is installed (`pint/compat.py`): these start-up times include scipy's import."]
+    extras = [f"{name} {_version(name)}" for name in ("numexpr", "bottleneck", "scipy") if _version(name) != "not installed"]
+    if extras:
+        lines += ["", f"Installed here with the bench extra (linopy brings them): {', '.join(extras)}. pandas imports numexpr and "
+                  "bottleneck whenever they are installed, and pint imports scipy (`pint/compat.py`) when eipopt needs pint "
+                  "(units it has not seen before), so a command's start-up here includes them; a user's install without "
+                  "the extra has none of them."]
     return "\n".join(lines) + "\n"
 
 
