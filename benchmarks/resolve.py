@@ -147,7 +147,9 @@ def main() -> None:
         "",
         f"Command: `{command.strip()}`. Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, highspy {highspy.Highs().version()}. Load average (1 min) {load_before[0]:.2f} before, "
-        f"{load_after[0]:.2f} after: the machine was shared with other work, so absolute times are inflated; the ratios come from one run.",
+        f"{load_after[0]:.2f} after"
+        + (": the machine was shared with other work, so absolute times are inflated; the ratios come from one run."
+           if max(load_before[0], load_after[0]) > 1.0 else "."),
         "Medians per case; the re-solve includes ``with_overrides``; the rebuild builds, hands over and solves.",
         "",
         *header,
