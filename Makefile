@@ -38,7 +38,7 @@ bench-resolve: setup   # one what-if re-solved on a built model against a rebuil
 bench-periods: setup   # build and solve time at 1, 5 and 20 periods, a pilot park and a large synthetic one (a few minutes)
 	$(BIN)/python -m benchmarks.periods_scaling
 
-bench-perf: setup   # the performance targets side by side: re-solve, sweeps, build vs linopy, memory, start-up (about 20 min on a shared 2-core machine)
+bench-perf: setup   # the performance targets side by side: re-solve, sweeps, build vs linopy, memory, start-up (about 12 min on an idle 2-core machine)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/perf.py
 
