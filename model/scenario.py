@@ -80,7 +80,7 @@ class Scenario:
         unless ``touched`` lists the only (table, column) cells and
         (``settings``, key) settings that differ from a validated scenario
         with these typed tables: then only the rules reading them run
-        (:func:`~eipopt.model.validation.validate_touched`).
+        (:func:`~eipopt.model.validation_reads.validate_touched`).
         """
         sources = {name: (sources or {}).get(name, TABLES[name].file_name) for name in TABLES}
         parsed, problems = parse_settings(settings)
@@ -137,7 +137,7 @@ class Scenario:
         # late, like validation and model data themselves: they import Pyomo
         from eipopt.model.data_changes import SETTINGS as DATA_SETTINGS
         from eipopt.model.data_changes import Change, Origin
-        from eipopt.model.validation import SETTINGS
+        from eipopt.model.validation_reads import SETTINGS
 
         settings = self.settings.to_dict()
         retype_all = any(key.split(".", 1)[0] == "extra_columns" for key in overrides)
@@ -192,7 +192,8 @@ def suspicious_values(scenario: Scenario) -> list[Problem]:
 
 
 def _semantic_problems(scenario: Scenario, settings_valid: bool, touched: Collection[tuple[str, str]] | None) -> list[Problem]:
-    from eipopt.model.validation import validate, validate_touched
+    from eipopt.model.validation import validate
+    from eipopt.model.validation_reads import validate_touched
 
     problems = validate(scenario) if touched is None else validate_touched(scenario, touched)
     if not settings_valid:  # budgets are unknown, so references to them cannot be judged

@@ -21,7 +21,8 @@ from eipopt.model.errors import Problem, ScenarioError
 from eipopt.model.scenario import Scenario
 from eipopt.model.schema import row_id
 from eipopt.model.settings import SETTINGS_FILE, override_settings
-from eipopt.model.validation import CHECKS, READS, check_profile_values
+from eipopt.model.validation import CHECKS, check_profile_values
+from eipopt.model.validation_reads import READS
 from tests.conftest import SCENARIOS
 
 SHIPPED = sorted(p.name for p in SCENARIOS.iterdir() if (p / "scenario.yaml").exists())
