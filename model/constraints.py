@@ -234,22 +234,22 @@ def add_budgets(m: pyo.ConcreteModel, d: ModelData, elastic: bool = False) -> No
 
 def decision(m: pyo.ConcreteModel, item: str, period):
     """The binary of a measure, link, or tier (``LINK:TIER``) in a period: built by then."""
-    if (item, period) in m.fund_measure:
-        return m.fund_measure[item, period]
-    if (item, period) in m.build_link:
-        return m.build_link[item, period]
-    link, tier = item.split(":", 1)
-    return m.build_tier[link, tier, period]
+    return _of_item(item, period, m.fund_measure, m.build_link, m.build_tier)
 
 
 def item_capex(m: pyo.ConcreteModel, item: str, period):
     """The capex parameter of a measure, link or tier (``LINK:TIER``) in force in a period."""
-    if (item, period) in m.measure_capex:
-        return m.measure_capex[item, period]
-    if (item, period) in m.link_capex:
-        return m.link_capex[item, period]
+    return _of_item(item, period, m.measure_capex, m.link_capex, m.tier_capex)
+
+
+def _of_item(item: str, period, of_measures, of_links, of_tiers):
+    """The entry for ``item`` in a period of whichever of three components (measures, links, tiers) holds it."""
+    if (item, period) in of_measures:
+        return of_measures[item, period]
+    if (item, period) in of_links:
+        return of_links[item, period]
     link, tier = item.split(":", 1)
-    return m.tier_capex[link, tier, period]
+    return of_tiers[link, tier, period]
 
 
 #: Every constraint family, in build order (tests check each has a test).
