@@ -90,6 +90,21 @@ class ScenarioSolver:
             findings = diagnosis.findings if not diagnosis.feasible else None
         return compose_result(scenario, objective, outcome, optimum, base_outcome, base, findings, baseline_findings, build_seconds)
 
+    def prepare(self, scenario: Scenario) -> None:
+        """Build the model, hand it to HiGHS and solve its baseline (when one is wanted), without solving the scenario.
+
+        What a later :meth:`solve` of the scenario or a what-if of it would do
+        first, done now: a copy of this solver made afterwards (a sweep worker
+        forked from the sweep's process) starts with all of it done.
+        """
+        options = dataclasses.replace(scenario.settings.solver, **self._overrides)
+        park = self._model_for(scenario)
+        self._runner.options = options
+        if self.baseline or park.has_debt_service_rules:
+            self._baseline(park, scenario, options)
+        else:
+            self._runner.load(park)
+
     def _baseline(self, park: ParkModel, scenario: Scenario, options: SolverOptions):
         """Solve (or reuse) the baseline: nothing new funded, at least cost.
 

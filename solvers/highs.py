@@ -30,6 +30,10 @@ class HighsRunner:
         self.options = options or SolverOptions()
         self._solver = MatrixHighs()
 
+    def load(self, park: ParkModel) -> None:
+        """Hand ``park`` to HiGHS now (a solve would do it first; or push what changed since the last solve)."""
+        self._solver.synchronise(park.model)
+
     def solve(self, park: ParkModel, objective: Objective | str, *, co2_tie_break: bool = False) -> SolveOutcome:
         """Optimise ``objective``; ``co2`` is lexicographic (least CO2e, then least cost at it).
 

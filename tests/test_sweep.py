@@ -316,3 +316,21 @@ def test_cli_sweep_rejects_invalid_input_before_running(tmp_path, args):
     assert result.exit_code == 2
     assert json.loads(result.stdout)["status"] == "invalid"
     assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_every_case_derives_its_model_data_from_the_base_scenarios(khanh_phu, monkeypatch):
+    """A sweep computes the base scenario's model data once; each case recomputes only what its override feeds
+    (a budget limit), never the whole data: one full computation for six cases."""
+    import eipopt.model.data as model_data
+
+    full = []
+    real = model_data._computed
+
+    def counted(scenario):
+        full.append(scenario.name)
+        return real(scenario)
+
+    monkeypatch.setattr(model_data, "_computed", counted)
+    fresh = eipopt.load_scenario(KHANH_PHU)  # its data not computed yet in this process
+    sweep(fresh, {LIMIT: [1e11, 1.5e11, 2e11, 2.5e11, 3e11, 3.5e11]})
+    assert full == [fresh.name]

@@ -8,10 +8,15 @@ interrupt) cancels what has not started and leaves no worker behind.
 Every place that solves keeps one model for all its cases: the scenario is
 sent to each worker once (not with every case) and the cases go out in
 chunks. Locally, ``workers=N`` is N lanes: the sweep's own process, which has
-eipopt imported and starts solving at once, and N - 1 worker processes,
-forked from a fork server (never from the sweep's process; see
-:func:`start_method`), that join in when their start-up is done. Each lane
-asks for a chunk when it is free, so whoever is free takes the next one.
+eipopt imported and starts solving at once, and N - 1 worker processes. Each
+lane asks for a chunk when it is free, so whoever is free takes the next one.
+
+Where it is safe (:func:`fork_is_safe`: Linux, and no thread in the sweep's
+process but its main thread and OpenBLAS's pool) the workers are forks of the
+sweep's process, made once its model is built and its baseline solved: they
+start solving within milliseconds. Elsewhere they come from a fork server
+(or a fresh interpreter) and join in when their start-up is done
+(:func:`start_method`).
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ import os
 import pickle
 import queue
 import signal
+import sys
 import threading
 import time
+import warnings
 import weakref
 from collections.abc import Iterator, Sequence
 
@@ -65,6 +72,7 @@ def chunks(cases: Sequence[Case], workers: int) -> list[list[Case]]:
 def run_here(cases: Sequence[Case], scenario: Scenario, objective: str | None) -> Iterator[CaseOutcome]:
     """Solve the cases one after another in this process, on one reused model."""
     runner = CaseRunner(scenario, objective)
+    runner.prepare()
     for case in cases:
         yield runner.run(case.key, case.overrides)
 
@@ -74,20 +82,50 @@ FORKSERVER_PRELOAD = ["eipopt.sweep.solving", "eipopt.solvers.highs", "eipopt.mo
 
 
 def start_method() -> str:
-    """``forkserver`` where the platform has it, else ``spawn``: workers never fork the sweep's process.
+    """How worker processes start: ``fork`` where :func:`fork_is_safe`, else ``forkserver`` where the platform has it, else ``spawn``.
 
-    Forking the sweep's process would copy every lock of it, and a process
-    that has run other work has native threads (HiGHS, Dask, a web server in
-    the same process) whose locks a forked worker can inherit held: in the test
-    suite such forked workers hung in a futex wait. A fork server is a fresh
-    interpreter, started once per Python process, that imports eipopt, Pyomo
-    and HiGHS (:data:`FORKSERVER_PRELOAD`) and runs nothing else: each worker is
-    forked from it and starts with those imports done. The first sweep of a
+    A fork of the sweep's process is a worker within milliseconds, with the
+    sweep's model built and its baseline solved (copied, not redone). It is
+    safe only from a process with no other thread: a copy inherits every lock
+    of the process, and one held by another thread at the fork stays held
+    forever in the copy (in the test suite, workers forked from a process that
+    had run Dask and multi-threaded HiGHS hung in a futex wait). Otherwise
+    the workers are forked from a *fork server*, a fresh interpreter started
+    once per Python process that imports eipopt, Pyomo and HiGHS
+    (:data:`FORKSERVER_PRELOAD`) and runs nothing else: the first sweep of a
     process pays the server's import (while the sweep's own process already
-    solves); later sweeps of the same process (a notebook, a script looping over
-    sweeps) start their workers in a fraction of that.
+    solves); later sweeps start their workers in a fraction of that.
     """
+    if fork_is_safe():
+        return "fork"
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def fork_is_safe() -> bool:
+    """Whether a fork of this process, now, inherits no lock another thread could hold.
+
+    True on Linux when it is called from the main thread, no other Python
+    thread runs, and the process's native threads are that thread and the
+    pool of an OpenBLAS library (numpy's) built on pthreads, which shuts its
+    pool down before every fork (its ``pthread_atfork`` handler) and starts it
+    again when next needed. Any other native thread (HiGHS run with several
+    threads, a Dask or web server in the process, OpenMP) means no fork.
+    """
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread() or threading.active_count() != 1:
+        return False
+    try:
+        native = len(os.listdir("/proc/self/task"))
+    except OSError:
+        return False
+    return native == 1 or native == 1 + _openblas_pool_threads()
+
+
+def _openblas_pool_threads() -> int:
+    """Threads of the pthreads OpenBLAS pools loaded in this process (a pool of n threads runs n - 1 besides the caller)."""
+    from threadpoolctl import threadpool_info
+
+    return sum(max(0, pool["num_threads"] - 1) for pool in threadpool_info()
+               if pool.get("internal_api") == "openblas" and pool.get("threading_layer") == "pthreads")
 
 
 def worker_context(method: str) -> multiprocessing.context.BaseContext:
@@ -101,8 +139,8 @@ def worker_context(method: str) -> multiprocessing.context.BaseContext:
 def prepare_workers() -> None:
     """Start the fork server now, if workers come from one, so that its imports overlap with the sweep's own preparation.
 
-    Nothing to do for ``spawn`` or when the server runs already; the server
-    ends with this process.
+    Nothing to do for ``fork`` and ``spawn`` or when the server runs already;
+    the server ends with this process.
     """
     method = start_method()
     worker_context(method)
@@ -155,10 +193,12 @@ def solving_here() -> bool:
 class LocalWorkers:
     """This process and ``workers - 1`` worker processes, each keeping one model for the chunks of cases it asks for.
 
-    When this object is made, this process's lane starts solving at once and
+    When this object is made, either this process builds its model and solves
+    the baseline, then forks the workers, which start with both (``fork``), or
     a starter thread starts the worker processes and sends each the scenario
-    (starting a worker can wait for the fork server's imports: the sweep does
-    not). :meth:`outcomes` yields each case's outcome as the case finishes,
+    while this process's lane starts solving at once (starting such a worker
+    can wait for the fork server's imports: the sweep does not). Then this
+    process's lane solves in a thread. :meth:`outcomes` yields each case's outcome as the case finishes,
     streamed back by every lane through one queue. Use it as a context
     manager: leaving it ends every worker, and terminates those still busy or
     still starting.
@@ -167,7 +207,8 @@ class LocalWorkers:
     def __init__(self, cases: Sequence[Case], scenario: Scenario, objective: str | None, workers: int):
         self._waiting = chunks(cases, workers)[::-1]  # popped from the end: first chunks first
         self._remaining = len(cases)
-        context = worker_context(start_method())
+        self.method = method = start_method()  # how the worker processes start
+        context = worker_context(method)
         self._results = context.Queue()
         lanes = max(1, min(workers, len(self._waiting)))
         # one inbox per lane: this process's (a thread's queue), then each worker process's
@@ -176,20 +217,39 @@ class LocalWorkers:
         self._here_told_to_end = False  # no more chunks for this process's lane: its thread ends, as it should
         self._started: list[multiprocessing.process.BaseProcess] = []
         self._starting = threading.Lock()  # the starter registers each worker, or ends it if the sweep has stopped meanwhile
-        processes = [context.Process(target=work_in_process, args=(lane, os.getpid(), self._inboxes[lane], self._results), daemon=True,
-                                     name=f"eipopt-sweep-worker-{lane}")
-                     for lane in range(1, lanes)]
+        runner = CaseRunner(scenario, objective)
+        if method == "fork":
+            runner.prepare()  # copied into every worker by the fork
+            self._fork_workers(context, lanes, runner)
+        else:
+            self._start_workers_meanwhile(context, lanes, scenario, objective)
+        # Not a daemon: a Python process that ends while this lane is mid-case (HiGHS cannot be stopped from
+        # here) waits for the case instead of tearing the thread down inside HiGHS (which aborts the process).
+        self._here = threading.Thread(target=work_here, args=(runner, self._inboxes[0], self._results, self._stop), name=HERE_THREAD)
+        self._here.start()
+
+    def _worker(self, context, lane: int, runner: CaseRunner | None = None) -> multiprocessing.process.BaseProcess:
+        return context.Process(target=work_in_process, args=(lane, os.getpid(), self._inboxes[lane], self._results, runner),
+                               daemon=True, name=f"eipopt-sweep-worker-{lane}")
+
+    def _fork_workers(self, context, lanes: int, runner: CaseRunner) -> None:
+        """Fork the worker processes now, before this process starts any thread; each inherits ``runner``."""
+        for lane in range(1, lanes):
+            process = self._worker(context, lane, runner)
+            with warnings.catch_warnings():  # Python 3.12+ warns of any native thread; OpenBLAS's pool was checked safe
+                warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks", category=DeprecationWarning)
+                process.start()
+            self._started.append(process)
+
+    def _start_workers_meanwhile(self, context, lanes: int, scenario: Scenario, objective: str | None) -> None:
+        """Start the worker processes in a starter thread, so that the sweep does not wait for their start-up."""
+        processes = [self._worker(context, lane) for lane in range(1, lanes)]
         starter = threading.Thread(target=self._start, args=(processes, scenario, objective), daemon=True, name="eipopt-sweep-starter")
         _starters.add(starter)
         if not _starters_joined_at_exit.is_set():  # registered after multiprocessing's own exit handler, so run before it
             atexit.register(_join_starters)
             _starters_joined_at_exit.set()
         starter.start()
-        # Not a daemon: a Python process that ends while this lane is mid-case (HiGHS cannot be stopped from
-        # here) waits for the case instead of tearing the thread down inside HiGHS (which aborts the process).
-        self._here = threading.Thread(target=work_here, args=(scenario, objective, self._inboxes[0], self._results, self._stop),
-                                      name=HERE_THREAD)
-        self._here.start()
 
     def _start(self, processes: list, scenario: Scenario, objective: str | None) -> None:
         """Start the worker processes one by one and send each the scenario (in the starter thread)."""

@@ -34,6 +34,21 @@ class CaseRunner:
         self.objective = objective
         self.solver = ScenarioSolver(threads=1)
 
+    def prepare(self) -> None:
+        """Build the base scenario's model and solve its baseline, before the first case (again: nothing to do).
+
+        Every case is a what-if of the base scenario, whose model data it
+        then derives from the base's by recomputing only what its overrides
+        touch (without this step each case would compute all of it), and whose
+        baseline it shares when its overrides cannot change the baseline. A
+        copy of a prepared runner (a forked worker) starts with all of it.
+        A failure is not raised here: each case meets it again and records it.
+        """
+        try:
+            self.solver.prepare(self.scenario)
+        except Exception:  # noqa: BLE001 - reported by each case, which repeats this work
+            self.solver = ScenarioSolver(threads=1)
+
     def run(self, key: str, overrides: dict[str, Any]) -> CaseOutcome:
         """Apply the overrides and solve; an invalid override or a failure is returned, never raised."""
         started = time.perf_counter()
@@ -68,21 +83,26 @@ class LaneFailed:
     error: str
 
 
-def work_in_process(lane: int, sweep_pid: int, inbox: Any, results: Any) -> None:
+def work_in_process(lane: int, sweep_pid: int, inbox: Any, results: Any, runner: CaseRunner | None = None) -> None:
     """A worker process: its runner, then chunks of cases from ``inbox`` until ``None``, each outcome to ``results``.
 
-    The first item in ``inbox`` is the pickled scenario and objective (sent
-    through the queue, not as arguments, so that starting the process never
-    waits for its imports). The worker asks for each chunk (:class:`Ready`) only
-    when it is free, so whoever is free takes the next chunk.
+    A worker forked from the sweep's process is given the sweep's prepared
+    ``runner`` (its model built and its baseline solved, copied with the
+    process). A worker from a fork server or a fresh interpreter builds its
+    own: the first item in its ``inbox`` is the pickled scenario and objective
+    (sent through the queue, not as arguments, so that starting the process
+    never waits for its imports). The worker asks for each chunk
+    (:class:`Ready`) only when it is free, so whoever is free takes the next chunk.
     """
     # A worker leaves Ctrl-C to the sweep's process, which stops every worker; SIGTERM ends it at once (even mid-solve).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(sweep_pid)
     try:
-        scenario, objective = pickle.loads(inbox.get())
-        runner = CaseRunner(scenario, objective)
+        if runner is None:
+            scenario, objective = pickle.loads(inbox.get())
+            runner = CaseRunner(scenario, objective)
+        runner.prepare()
         results.put(Ready(lane))
         while (chunk := inbox.get()) is not None:
             for key, overrides in chunk:
@@ -92,7 +112,7 @@ def work_in_process(lane: int, sweep_pid: int, inbox: Any, results: Any) -> None
         results.put(LaneFailed(lane, f"{type(exc).__name__}: {exc}"))
 
 
-def work_here(scenario: Scenario, objective: str | None, inbox: queue.SimpleQueue, results: Any, stop: threading.Event) -> None:
+def work_here(runner: CaseRunner, inbox: queue.SimpleQueue, results: Any, stop: threading.Event) -> None:
     """The sweep's own process as a lane (run in a thread): chunks from ``inbox`` until ``None`` or ``stop``.
 
     It has eipopt imported already, so it solves from the first moment while
@@ -111,7 +131,7 @@ def work_here(scenario: Scenario, objective: str | None, inbox: queue.SimpleQueu
         return True
 
     try:
-        runner = CaseRunner(scenario, objective)
+        runner.prepare()
         send(Ready(0))
         while (chunk := inbox.get()) is not None:
             if not all(send(runner.run(key, overrides)) for key, overrides in chunk) or not send(Ready(0)):
@@ -195,5 +215,6 @@ def run_chunk_on_dask_worker(scenario: Scenario, fingerprint: str, objective: st
     identity = (fingerprint, objective)
     if getattr(_thread_state, "identity", None) != identity:
         _thread_state.runner = CaseRunner(scenario, objective)
+        _thread_state.runner.prepare()
         _thread_state.identity = identity
     return [_thread_state.runner.run(key, overrides) for key, overrides in chunk]
