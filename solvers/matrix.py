@@ -6,17 +6,25 @@ its standard-form compiler uses) and hands it to HiGHS in one ``passModel``
 call. Before each solve it sends only what changed on the Pyomo side:
 
 - column bounds (fixed, unfixed or re-bounded variables): ``changeColsBounds``;
-- constraints activated or deactivated (a deactivated row is kept, free):
-  ``changeRowsBounds``;
+- constraints activated or deactivated: ``changeRowsBounds`` (a deactivated
+  row is kept, free); a constraint activated for the first time is added
+  (``addRows``) with its stored compile;
 - mutable parameters: the rows and objectives that read a changed parameter
   (an index from parameter to rows, built at the first change) are compiled
   again and their coefficients, bounds and costs pushed (``changeCoeff``,
-  ``changeRowsBounds``, ``changeColsCost``);
+  ``changeRowsBounds``, ``changeColsCost``); a constraint not yet in HiGHS
+  only has its stored compile updated;
 - the active objective: ``changeColsCost`` with its precompiled cost row.
 
-Every variable of the model is a column (fixed ones with equal bounds) and
-every constraint a row, in the model's order, so the loaded model has the
-same shape whatever is fixed, active or zero at load time.
+Every variable of the model is a column (fixed ones with equal bounds), so a
+variable fixed or zero at load needs no new column later. Every constraint is
+compiled at load, but HiGHS receives only the active ones, in the model's
+order: an inactive row, even free, changes HiGHS's search path (presolve
+removes it, yet on a large park the search took 165 s with two free rows
+against 113.5 s without) and HiGHS's MPS reader drops free rows, so the
+model written to MPS would not be the model solved. A constraint gets its
+row when first activated (after the loaded ones, in activation order) and
+keeps it afterwards.
 
 Relies on Pyomo's ``pyomo.repn.linear.LinearRepnVisitor`` and
 ``pyomo.repn.util.VarRecorder`` (not part of Pyomo's documented API: pinned
@@ -76,6 +84,8 @@ class MatrixHighs:
         self._row_starts, self._row_index, self._row_value = starts, index, value
         self._changed_rows: dict[int, dict[int, float]] = {}  # row -> entries, for rows recompiled since loading
         self.row_active = np.fromiter((c.active for c in self.rows), bool, len(self.rows))
+        self._highs_row = np.full(len(self.rows), -1, dtype=np.int64)  # constraint position -> HiGHS row; -1: not handed over
+        self._highs_row[self.row_active] = np.arange(self.row_active.sum())
         self.col_lower, self.col_upper = _column_bounds(self.columns)
         self._parameters = [p for comp in model.component_objects(pyo.Param, descend_into=True) if comp.mutable for p in comp.values()]
         self._parameter_values = _values(self._parameters)
@@ -83,15 +93,17 @@ class MatrixHighs:
         self.objective = self._active_objective()
 
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(self.columns), len(self.rows)
+        active = self.row_active
+        lp.num_col_, lp.num_row_ = len(self.columns), int(active.sum())
         cost, offset, sense = self.costs[self.objective]
         lp.col_cost_, lp.offset_, lp.sense_ = cost, offset, sense
         lp.col_lower_, lp.col_upper_ = self.col_lower, self.col_upper
-        lp.row_lower_ = np.where(self.row_active, self.row_lower, -_INF)
-        lp.row_upper_ = np.where(self.row_active, self.row_upper, _INF)
+        lp.row_lower_, lp.row_upper_ = self.row_lower[active], self.row_upper[active]
+        entry_active = np.repeat(active, np.diff(starts))  # per matrix entry: its row is handed over
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = starts, index, value
+        lp.a_matrix_.start_ = np.concatenate(([0], np.cumsum(np.diff(starts)[active]))).astype(np.int32)
+        lp.a_matrix_.index_, lp.a_matrix_.value_ = index[entry_active], value[entry_active]
         integer = [v.is_integer() for v in self.columns]
         if any(integer):
             lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
@@ -102,10 +114,18 @@ class MatrixHighs:
         return self._column_of[id(var)]
 
     def row(self, constraint) -> int:
-        """The HiGHS row of a Pyomo constraint."""
+        """The HiGHS row of a Pyomo constraint.
+
+        Raises ``KeyError`` for a constraint HiGHS has no row for: one
+        inactive since loading (it gets a row at the first solve after it is
+        activated), or one not in the loaded model.
+        """
         if self._row_of is None:
             self._row_of = {id(c): r for r, c in enumerate(self.rows)}
-        return self._row_of[id(constraint)]
+        row = self._highs_row[self._row_of[id(constraint)]]
+        if row < 0:
+            raise KeyError(f"constraint {constraint.name} has no HiGHS row: inactive since the model was loaded")
+        return int(row)
 
     def _visitor(self) -> LinearRepnVisitor:
         """Pyomo's linear walker, its columns those of the loaded model (a new variable is a structure change)."""
@@ -163,16 +183,33 @@ class MatrixHighs:
             self.col_lower, self.col_upper = lower, upper
 
     def _push_row_activity(self) -> None:
+        """Add the constraints activated for the first time; re-bound those (de)activated again."""
         active = np.fromiter((c.active for c in self.rows), bool, len(self.rows))
-        self._push_row_bounds(np.flatnonzero(active != self.row_active), active)
+        changed = np.flatnonzero(active != self.row_active)
+        held = self._highs_row[changed] >= 0  # a constraint HiGHS does not hold was inactive: it is now activated
+        self._add_rows(changed[~held])
+        self._push_row_bounds(changed[held], active)
+
+    def _add_rows(self, rows: np.ndarray) -> None:
+        """Hand ``rows`` (constraint positions) to HiGHS as new rows, with their stored compile."""
+        if not rows.size:
+            return
+        entries = [self._stored_entries(r) for r in rows.tolist()]
+        starts = np.cumsum([0] + [len(e) for e in entries[:-1]], dtype=np.int32)
+        index = np.fromiter((c for e in entries for c in e), np.int32)
+        value = np.fromiter((v for e in entries for v in e.values()), float)
+        first = self.highs.getNumRow()
+        _check(self.highs.addRows(rows.size, self.row_lower[rows], self.row_upper[rows], index.size, starts, index, value), "addRows")
+        self._highs_row[rows] = np.arange(first, first + rows.size)
 
     def _push_row_bounds(self, rows: np.ndarray, active: np.ndarray) -> None:
-        """Send the bounds of ``rows`` (free where inactive) and remember what HiGHS holds."""
+        """Send the bounds of ``rows`` HiGHS holds (free where inactive) and remember what HiGHS holds."""
         self.row_active = active
+        rows = rows[self._highs_row[rows] >= 0]
         if rows.size:
             lower = np.where(active[rows], self.row_lower[rows], -_INF)
             upper = np.where(active[rows], self.row_upper[rows], _INF)
-            _check(self.highs.changeRowsBounds(rows.size, rows.astype(np.int32), lower, upper), "changeRowsBounds")
+            _check(self.highs.changeRowsBounds(rows.size, self._highs_row[rows].astype(np.int32), lower, upper), "changeRowsBounds")
 
     def _push_parameters(self) -> None:
         """Recompile the rows and objectives that read a changed parameter; push their coefficients, bounds and costs."""
@@ -195,15 +232,23 @@ class MatrixHighs:
             self.objective = None  # pushed again by _push_objective
         self._parameter_values = values
 
-    def _push_row_entries(self, row: int, entries: dict[int, float]) -> None:
-        old = self._changed_rows.get(row)
-        if old is None:
+    def _stored_entries(self, row: int) -> dict[int, float]:
+        """{column: coefficient} of a constraint as last compiled (at load or at a parameter change)."""
+        entries = self._changed_rows.get(row)
+        if entries is None:
             start, end = self._row_starts[row], self._row_starts[row + 1]
-            old = dict(zip(self._row_index[start:end].tolist(), self._row_value[start:end].tolist(), strict=True))
-        for column in old.keys() | entries.keys():
-            new = entries.get(column, 0.0)
-            if new != old.get(column, 0.0):
-                _check(self.highs.changeCoeff(row, column, new), "changeCoeff")
+            entries = dict(zip(self._row_index[start:end].tolist(), self._row_value[start:end].tolist(), strict=True))
+        return entries
+
+    def _push_row_entries(self, row: int, entries: dict[int, float]) -> None:
+        """Store a recompiled constraint's coefficients; push the differences if HiGHS holds its row."""
+        highs_row = int(self._highs_row[row])
+        if highs_row >= 0:
+            old = self._stored_entries(row)
+            for column in old.keys() | entries.keys():
+                new = entries.get(column, 0.0)
+                if new != old.get(column, 0.0):
+                    _check(self.highs.changeCoeff(highs_row, column, new), "changeCoeff")
         self._changed_rows[row] = entries
 
     def _parameter_readers(self) -> dict[int, tuple[set, set]]:

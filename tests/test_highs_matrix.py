@@ -1,9 +1,10 @@
 """The HiGHS model held as a matrix: what the solver layer pushes equals a fresh compile, coefficient by coefficient.
 
 A small hand-written model checks each kind of change (a coefficient and a
-bound read from a parameter, a deactivated row, a fixed and a re-bounded
-variable, an objective switch) against numbers worked out by hand; every
-shipped scenario checks a re-solved model against a fresh build's.
+bound read from a parameter, a deactivated row, a constraint inactive at load
+and activated later, a fixed and a re-bounded variable, an objective switch)
+against numbers worked out by hand; every shipped scenario checks a re-solved
+model against a fresh build's.
 """
 
 from __future__ import annotations
@@ -39,6 +40,25 @@ def two_products() -> pyo.ConcreteModel:
     m.volume = pyo.Objective(expr=m.x + m.y + 1)
     m.volume.deactivate()
     return m
+
+
+def with_mix() -> pyo.ConcreteModel:
+    """two_products plus mix: x <= k*y (k = 1), inactive at load (as the caps of a lexicographic solve are)."""
+    m = two_products()
+    m.k = pyo.Param(mutable=True, initialize=1.0)
+    m.mix = pyo.Constraint(expr=m.x <= m.k * m.y)
+    m.mix.deactivate()
+    return m
+
+
+def held_rows(highs: highspy.Highs) -> list[tuple[float, float, dict[int, float]]]:
+    """(lower, upper, {column: coefficient}) of every row HiGHS holds, in its order."""
+    rows = []
+    for r in range(highs.getNumRow()):
+        _, lower, upper, _ = highs.getRow(r)
+        _, index, value = highs.getRowEntries(r)
+        rows.append((lower, upper, dict(zip(index.tolist(), value.tolist(), strict=True))))
+    return rows
 
 
 def solve(matrix: MatrixHighs, m: pyo.ConcreteModel) -> float:
@@ -108,6 +128,58 @@ def test_deactivated_row_fixed_variable_and_objective_switch():
     assert lp.offset_ == 1
 
 
+def test_only_active_constraints_are_handed_over_and_the_mps_copy_is_the_same_matrix(tmp_path):
+    """mix, inactive at load, is no HiGHS row (HiGHS's MPS reader would drop it as a free row): the
+    model written to MPS and read back has the same rows, bounds and coefficients as the one loaded."""
+    m = with_mix()
+    matrix = MatrixHighs()
+    matrix.load(m)
+    assert matrix.highs.getNumRow() == 2
+    assert (matrix.row(m.capacity), matrix.row(m.x_limit)) == (0, 1)
+    with pytest.raises(KeyError, match="mix has no HiGHS row"):
+        matrix.row(m.mix)
+    matrix.highs.writeModel(str(tmp_path / "park.mps"))
+    back = highspy.Highs()
+    back.setOptionValue("output_flag", False)
+    assert back.readModel(str(tmp_path / "park.mps")) == highspy.HighsStatus.kOk
+    assert held_rows(back) == held_rows(matrix.highs) == [(-INF, 6.0, {0: 1.0, 1: 1.0}), (-INF, 4.0, {0: 1.0})]
+    ours, theirs = matrix.highs.getLp(), back.getLp()
+    assert (list(theirs.col_lower_), list(theirs.col_upper_)) == (list(ours.col_lower_), list(ours.col_upper_))
+
+
+def test_a_constraint_activated_after_loading_gets_a_row_and_keeps_it():
+    """With mix (x <= y) active: x + y <= 6 and x <= y give x <= 3; profit 3x + 2(6 - x) = x + 12 is largest
+    at (3, 3), 15. Deactivated again: the first optimum, (4, 2), 16 (see two_products), mix kept as a free row."""
+    m = with_mix()
+    matrix = MatrixHighs()
+    assert solve(matrix, m) == pytest.approx(16)
+    m.mix.activate()
+    assert solve(matrix, m) == pytest.approx(15)
+    assert (m.x.value, m.y.value) == pytest.approx((3, 3))
+    assert matrix.row(m.mix) == 2
+    assert held_rows(matrix.highs)[2] == (-INF, 0.0, {0: 1.0, 1: -1.0})
+    m.mix.deactivate()
+    assert solve(matrix, m) == pytest.approx(16)
+    assert (m.x.value, m.y.value) == pytest.approx((4, 2))
+    assert matrix.highs.getNumRow() == 3
+    assert held_rows(matrix.highs)[2] == (-INF, INF, {0: 1.0, 1: -1.0})
+
+
+def test_a_parameter_changed_while_its_row_is_outside_highs_is_used_when_activated():
+    """k = 0.5 set while mix is inactive (no HiGHS row): the optimum stays 16. Activated: x <= y/2 and
+    x + y <= 6 give 1.5x <= 3, x <= 2; profit x + 12 largest at (2, 4), 14 (15 with the stale k = 1)."""
+    m = with_mix()
+    matrix = MatrixHighs()
+    solve(matrix, m)
+    m.k.set_value(0.5)
+    assert solve(matrix, m) == pytest.approx(16)
+    assert matrix.highs.getNumRow() == 2
+    m.mix.activate()
+    assert solve(matrix, m) == pytest.approx(14)
+    assert (m.x.value, m.y.value) == pytest.approx((2, 4))
+    assert loaded_lp(matrix)[1]["mix"] == (-INF, 0.0, {"x": 1.0, "y": -0.5})
+
+
 def test_a_fixed_variable_without_a_value_is_an_error_not_a_free_column():
     m = two_products()
     m.y.fix(None)
@@ -128,7 +200,11 @@ def test_a_new_constraint_reloads_the_model():
 @pytest.mark.parametrize("name", SHIPPED)
 def test_resolved_model_equals_a_fresh_compile(name):
     """After a CO2e solve (caps activated and lifted, objectives switched, the baseline's items held and
-    released) and a random what-if, HiGHS holds exactly what a fresh build of the what-if compiles to."""
+    released) and a random what-if, HiGHS holds exactly what a fresh build of the what-if compiles to.
+
+    A fresh load hands HiGHS only its active constraints; ours also keeps the rows of constraints
+    activated since (the caps), which must be free and compile as the fresh build's do (a second fresh
+    load with every constraint active gives their coefficients)."""
     scenario = eipopt.load_scenario(SCENARIOS / name)
     solver = eipopt.ScenarioSolver(threads=1, mip_gap=0.05)  # what HiGHS holds does not depend on how close the optimum is
     solver.solve(scenario, "co2")
@@ -140,13 +216,19 @@ def test_resolved_model_equals_a_fresh_compile(name):
     measured = park.model.component("baseline_operating_cost")  # the DSCR rule's, measured on the baseline solution
     for key, param in (measured or {}).items():
         param.set_value(ours.model.baseline_operating_cost[key].value)
-    fresh = MatrixHighs()
+    fresh, complete = MatrixHighs(), MatrixHighs()
     fresh.load(park.model)
+    for con in list(park.model.component_data_objects(pyo.Constraint, active=None, descend_into=True)):
+        con.activate()
+    complete.load(park.model)
     (our_columns, our_rows), (fresh_columns, fresh_rows) = loaded_lp(ours), loaded_lp(fresh)
+    every_row = loaded_lp(complete)[1]
     assert our_columns.keys() == fresh_columns.keys()
-    assert our_rows.keys() == fresh_rows.keys()
+    assert fresh_rows.keys() <= our_rows.keys()
+    assert our_rows.keys() <= every_row.keys()
     for column, values in fresh_columns.items():
         assert our_columns[column] == pytest.approx(values, rel=1e-12), f"column {column} (cost, lower, upper)"
-    for row, (lower, upper, coefficients) in fresh_rows.items():
-        assert our_rows[row][:2] == pytest.approx((lower, upper), rel=1e-12), f"bounds of row {row}"
-        assert our_rows[row][2] == pytest.approx(coefficients, rel=1e-12), f"coefficients of row {row}"
+    for row, (lower, upper, coefficients) in our_rows.items():
+        bounds = fresh_rows[row][:2] if row in fresh_rows else (-INF, INF)  # kept after deactivation: free
+        assert (lower, upper) == pytest.approx(bounds, rel=1e-12), f"bounds of row {row}"
+        assert coefficients == pytest.approx(every_row[row][2], rel=1e-12), f"coefficients of row {row}"

@@ -10,6 +10,7 @@ relative), the independent reference being a model built from scratch.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 
@@ -129,7 +130,8 @@ def test_overriding_extra_columns_types_every_table_again():
 
 def loaded_lp(matrix) -> tuple[dict, dict]:
     """The HiGHS model a :class:`~eipopt.solvers.matrix.MatrixHighs` holds, by Pyomo names:
-    {column: (cost, lower, upper)}, {row: (lower, upper, {column: coefficient})}."""
+    {column: (cost, lower, upper)}, {row: (lower, upper, {column: coefficient})}; a constraint
+    HiGHS holds no row for (inactive since loading) is absent, and every HiGHS row is named."""
     lp = matrix.highs.getLp()
     column_names = [var.name for var in matrix.columns]
     columns = {column_names[c]: (lp.col_cost_[c], lp.col_lower_[c], lp.col_upper_[c]) for c in range(lp.num_col_)}
@@ -141,7 +143,12 @@ def loaded_lp(matrix) -> tuple[dict, dict]:
             row, column = (a_matrix.index_[k], outer) if column_wise else (outer, a_matrix.index_[k])
             if a_matrix.value_[k] != 0:
                 entries[row][column_names[column]] = a_matrix.value_[k]
-    rows = {con.name: (lp.row_lower_[r], lp.row_upper_[r], entries[r]) for r, con in enumerate(matrix.rows)}
+    held = {}
+    for con in matrix.rows:
+        with contextlib.suppress(KeyError):  # no HiGHS row: inactive since loading
+            held[con.name] = matrix.row(con)
+    assert sorted(held.values()) == list(range(lp.num_row_)), "every HiGHS row is one constraint's"
+    rows = {name: (lp.row_lower_[r], lp.row_upper_[r], entries[r]) for name, r in held.items()}
     return columns, rows
 
 

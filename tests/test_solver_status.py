@@ -79,8 +79,8 @@ def test_relative_gap():
 
 def test_model_reaches_highs_in_one_call_and_later_solves_send_changes_only(monkeypatch):
     """Handing a model to HiGHS is one ``passModel`` call with every variable a column and every
-    constraint a row; switching to the CO2e objective (with its cap row activated and freed again)
-    passes no model a second time."""
+    active constraint a row; switching to the CO2e objective (its cap row, inactive at load, added
+    when activated and freed again) passes no model a second time."""
     calls: list[tuple[int, int]] = []
     original = highspy.Highs.passModel
 
@@ -95,11 +95,12 @@ def test_model_reaches_highs_in_one_call_and_later_solves_send_changes_only(monk
     assert first.summary["status"] == "optimal"
     model = build_model(scenario).model
     n_vars = sum(1 for _ in model.component_data_objects(pyo.Var))
-    n_rows = sum(1 for _ in model.component_data_objects(pyo.Constraint, active=None))
+    n_rows = sum(1 for _ in model.component_data_objects(pyo.Constraint, active=True))
     assert calls == [(n_vars, n_rows)]
     second = solver.solve(scenario, "co2")
     assert second.summary["status"] == "optimal"
     assert calls == [(n_vars, n_rows)]
+    assert solver._runner._solver.highs.getNumRow() == n_rows + 1  # co2_cap, kept (free) after the stage
 
 
 def test_co2_stage_stopped_at_the_limit_is_a_feasible_answer_with_its_gap():
