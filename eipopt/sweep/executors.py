@@ -215,6 +215,7 @@ class LocalWorkers:
         self._inboxes: list = [queue.SimpleQueue()] + [context.Queue() for _ in range(lanes - 1)]
         self._stop = threading.Event()
         self._here_told_to_end = False  # no more chunks for this process's lane: its thread ends, as it should
+        self._supplied: set[int] = set()  # lanes that have asked for chunks (and hold one ahead)
         self._started: list[multiprocessing.process.BaseProcess] = []
         self._starting = threading.Lock()  # the starter registers each worker, or ends it if the sweep has stopped meanwhile
         runner = CaseRunner(scenario, objective)
@@ -280,6 +281,9 @@ class LocalWorkers:
                 self._check_workers()
                 continue
             if isinstance(message, Ready):
+                if message.lane not in self._supplied:  # its first request: one chunk to solve and one ahead
+                    self._supplied.add(message.lane)
+                    self._give_next(message.lane)
                 self._give_next(message.lane)
             elif isinstance(message, LaneFailed):
                 where = "this process" if message.lane == 0 else "a worker process"
@@ -289,7 +293,14 @@ class LocalWorkers:
                 yield message
 
     def _give_next(self, lane: int) -> None:
-        """The next chunk (or ``None``: no more) to the lane that asked."""
+        """The next chunk (or ``None``: no more) to the lane that asked.
+
+        Each lane holds one chunk ahead of the one it solves (it is given two
+        at its first request, then one at each): it never waits for this
+        thread, which can be slow to answer while this process's own lane
+        holds the interpreter (up to its 5 ms switch interval), and a slow lane
+        keeps at most one chunk from the others.
+        """
         chunk = [(case.key, case.overrides) for case in self._waiting.pop()] if self._waiting else None
         self._here_told_to_end |= lane == 0 and chunk is None
         self._inboxes[lane].put(chunk)
