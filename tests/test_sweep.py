@@ -20,7 +20,7 @@ import eipopt
 from eipopt.cli import main
 from eipopt.sweep import SweepStore, grid, parse_vary, sweep
 from eipopt.sweep.cases import make_cases
-from eipopt.sweep.executors import MAX_CHUNK, chunks, start_method
+from eipopt.sweep.executors import MAX_CHUNK, chunks, guided_chunk_size, start_method
 from eipopt.sweep.solving import CaseRunner
 from tests.conftest import SCENARIOS
 
@@ -226,6 +226,20 @@ def test_cases_go_out_in_balanced_chunks_covering_every_case_once():
         assert max(len(part) for part in parts) <= MAX_CHUNK
         assert len({len(part) for part in parts[:-1]}) <= 1  # equal chunks, the last one may be short
     assert [len(part) for part in chunks(list(range(64)), 2)] == [4] * 16
+
+
+def test_local_chunks_shrink_to_single_cases_and_cover_every_case_once():
+    """Chunks given to local lanes: large while many cases remain, one case at a time at the end."""
+    for count, lanes in [(1, 2), (5, 2), (16, 2), (64, 2), (1000, 4)]:
+        sizes, remaining = [], count
+        while remaining:
+            sizes.append(guided_chunk_size(remaining, lanes))
+            remaining -= sizes[-1]
+        assert sum(sizes) == count
+        assert sizes == sorted(sizes, reverse=True)
+        assert sizes[-1] == 1
+        assert max(sizes) == max(1, min(MAX_CHUNK, count // (8 * lanes)))
+    assert guided_chunk_size(0, 2) == 0
 
 
 def test_with_another_thread_running_workers_start_fresh_and_give_the_same_rows(khanh_phu, serial):

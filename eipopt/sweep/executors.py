@@ -9,7 +9,9 @@ Every place that solves keeps one model for all its cases: the scenario is
 sent to each worker once (not with every case) and the cases go out in
 chunks. Locally, ``workers=N`` is N lanes: the sweep's own process, which has
 eipopt imported and starts solving at once, and N - 1 worker processes. Each
-lane asks for a chunk when it is free, so whoever is free takes the next one.
+lane holds the chunk it solves and one ahead, and asks for another when it
+starts on that one; chunks shrink to single cases towards the end
+(:func:`guided_chunk_size`), so the lanes finish together.
 
 Where it is safe (:func:`fork_is_safe`: Linux, and no thread in the sweep's
 process but its main thread and OpenBLAS's pool) the workers are forks of the
@@ -22,6 +24,7 @@ start solving within milliseconds. Elsewhere they come from a fork server
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
 import multiprocessing
 import os
@@ -60,13 +63,25 @@ class SweepStopped(RuntimeError):
 
 
 def chunks(cases: Sequence[Case], workers: int) -> list[list[Case]]:
-    """The cases in chunks of equal size: about eight chunks per worker, at most :data:`MAX_CHUNK` cases each.
+    """The cases in chunks of equal size (a Dask sweep's tasks): about eight chunks per worker, at most :data:`MAX_CHUNK` cases each.
 
     >>> [len(c) for c in chunks(list(range(16)), 2)], [len(c) for c in chunks(list(range(64)), 2)]
     ([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4])
     """
     size = max(1, min(MAX_CHUNK, len(cases) // (8 * max(1, workers))))
     return [list(cases[i : i + size]) for i in range(0, len(cases), size)]
+
+
+def guided_chunk_size(remaining: int, lanes: int) -> int:
+    """Cases in the next chunk of a local sweep: an eighth of each lane's share of what remains, 1 to :data:`MAX_CHUNK`.
+
+    Large chunks while many cases remain (fewer round trips), single cases at
+    the end, so that no lane is left with a long chunk while the others idle.
+
+    >>> [guided_chunk_size(n, 2) for n in (64, 40, 16, 15, 7, 1, 0)]
+    [4, 2, 1, 1, 1, 1, 0]
+    """
+    return min(remaining, max(1, min(MAX_CHUNK, remaining // (8 * lanes))))
 
 
 def run_here(cases: Sequence[Case], scenario: Scenario, objective: str | None) -> Iterator[CaseOutcome]:
@@ -205,12 +220,12 @@ class LocalWorkers:
     """
 
     def __init__(self, cases: Sequence[Case], scenario: Scenario, objective: str | None, workers: int):
-        self._waiting = chunks(cases, workers)[::-1]  # popped from the end: first chunks first
+        self._waiting = collections.deque(cases)  # cases not yet given to a lane, in order
         self._remaining = len(cases)
         self.method = method = start_method()  # how the worker processes start
         context = worker_context(method)
         self._results = context.Queue()
-        lanes = max(1, min(workers, len(self._waiting)))
+        self._lanes = lanes = max(1, min(workers, len(cases)))
         # one inbox per lane: this process's (a thread's queue), then each worker process's
         self._inboxes: list = [queue.SimpleQueue()] + [context.Queue() for _ in range(lanes - 1)]
         self._stop = threading.Event()
@@ -301,7 +316,8 @@ class LocalWorkers:
         holds the interpreter (up to its 5 ms switch interval), and a slow lane
         keeps at most one chunk from the others.
         """
-        chunk = [(case.key, case.overrides) for case in self._waiting.pop()] if self._waiting else None
+        size = guided_chunk_size(len(self._waiting), self._lanes)
+        chunk = [(case.key, case.overrides) for case in (self._waiting.popleft() for _ in range(size))] if self._waiting else None
         self._here_told_to_end |= lane == 0 and chunk is None
         self._inboxes[lane].put(chunk)
 
