@@ -3,7 +3,7 @@
 One command (from the repository root, after ``make setup`` and the ``bench``
 extra: ``.venv/bin/pip install -e '.[bench]'``)::
 
-    make bench-perf                       # about 20 minutes on a shared 2-core machine
+    make bench-perf                       # about 15 minutes on an idle 2-core machine
     .venv/bin/python benchmarks/perf.py --quick   # about 3 minutes on a shared 2-core machine, prints only
 
 It measures, one HiGHS thread everywhere:
@@ -14,11 +14,13 @@ It measures, one HiGHS thread everywhere:
    change on its loaded copy of the model (``changeRowBounds`` /
    ``changeColsCost`` + ``run``); eipopt's time split into HiGHS (inside
    ``Highs.run``) and the overhead outside it. No baseline solve on either side.
-2. **sweep throughput** on amata (:func:`eipopt.sweep.sweep`), 1 and 2 workers.
+2. **sweep throughput** on amata (:func:`eipopt.sweep.sweep`), 1 and 2
+   workers, the first sweep of fresh processes (medians of 3, interleaved).
 3. **build + hand-over** at growing sizes: eipopt (``build_model`` + loading
    into HiGHS) against a linopy port of the same formulation
-   (``benchmarks/linopy_park.py``, checked to be the same model) and against
-   HiGHS reading eipopt's model from an MPS file; then, at the smallest and the
+   (``benchmarks/linopy_park.py``, checked to be the same model), both from
+   the same model data, and against HiGHS reading eipopt's model from an MPS
+   file (medians of 3, interleaved); then, at the smallest and the
    largest size, eipopt end to end (build, hand-over, solve, extraction) against HiGHS alone
    (read + solve), with the **peak memory** of each, each in a fresh process.
 4. **CLI start-up** against the floor ``python -c "import pyomo.environ, highspy"``.
@@ -199,17 +201,19 @@ def _highs_change(park, matrix: MatrixHighs, highs: highspy.Highs, key: str):
 
 
 # --- 2. sweeps ------------------------------------------------------------------
-def sweep_throughput(scenario, cases: int) -> dict[int, float]:
-    """Cases per second of a whole sweep with 1 and 2 worker processes."""
-    from eipopt.sweep import sweep
+def sweep_throughput(cases: int, repeats: int = 3) -> dict[int, float]:
+    """Cases per second of a whole amata sweep with 1 and 2 workers: the median of ``repeats`` fresh processes each.
 
-    key, values = budget_cases(scenario, cases)
-    rates = {}
-    for workers in (1, 2):
-        started = time.perf_counter()
-        sweep(scenario, {key: values}, workers=workers)
-        rates[workers] = cases / (time.perf_counter() - started)
-        print(f"  sweep of {cases} cases, {workers} worker(s): {rates[workers]:.2f} cases/s", flush=True)
+    Fresh processes, as a command-line sweep is: this process has imported
+    linopy, whose polars runs a thread pool, so a sweep here would never fork
+    its workers (:func:`eipopt.sweep.executors.fork_is_safe`). Each run is the
+    first sweep of its process (:func:`benchmarks.sweep_scaling.one_run`).
+    """
+    from benchmarks.sweep_scaling import sweep_runs
+
+    medians, _ = sweep_runs(cases, repeats, settings=("1", "2"))
+    rates = {workers: cases / medians[str(workers)]["first"] for workers in (1, 2)}
+    print(f"  sweep of {cases} cases: {rates[1]:.2f} cases/s with 1 worker, {rates[2]:.2f} with 2", flush=True)
     return rates
 
 
@@ -233,30 +237,46 @@ class Build:
         return self.linopy_build + self.linopy_handover
 
 
-def build_and_handover(scenario, mps: Path) -> Build:
-    """Seconds to build and load the same formulation three ways; writes eipopt's model to ``mps``."""
+def build_and_handover(scenario, mps: Path, repeats: int = 3) -> Build:
+    """Seconds to build and load the same formulation three ways (medians of ``repeats``, interleaved); writes eipopt's model to ``mps``.
+
+    Both builds start from the scenario's model data, computed once before
+    either is timed (it is remembered with the scenario, so whichever ran
+    second would otherwise get it free). The eipopt and linopy runs alternate,
+    so that a change of the machine's speed during the run hits both alike.
+    """
     from benchmarks.linopy_park import build_linopy, to_highs
 
-    started = time.perf_counter()
-    park = build_model(scenario)
-    built = time.perf_counter()
-    loaded, _ = loaded_highs(park)
-    handed = time.perf_counter()
-    loaded.writeModel(str(mps))
-    columns, rows = loaded.getNumCol(), loaded.getNumRow()
-    del park, loaded
-    started_linopy = time.perf_counter()
-    model = build_linopy(model_data(scenario))
-    built_linopy = time.perf_counter()
-    to_highs(model)
-    handed_linopy = time.perf_counter()
-    reader = highspy.Highs()
-    reader.setOptionValue("output_flag", False)
-    started_read = time.perf_counter()
-    reader.readModel(str(mps))
-    read = time.perf_counter() - started_read
-    figures = Build(columns, rows, built - started, handed - built, built_linopy - started_linopy, handed_linopy - built_linopy, read)
-    print(f"  {columns:,} columns: eipopt {figures.eipopt:.2f} s, linopy {figures.linopy:.2f} s, HiGHS from MPS {read:.2f} s", flush=True)
+    data = model_data(scenario)
+    times: dict[str, list[float]] = {"eipopt_build": [], "eipopt_handover": [], "linopy_build": [], "linopy_handover": [], "mps_read": []}
+    for repeat in range(repeats):
+        started = time.perf_counter()
+        park = build_model(scenario)
+        built = time.perf_counter()
+        loaded, _ = loaded_highs(park)
+        handed = time.perf_counter()
+        times["eipopt_build"].append(built - started)
+        times["eipopt_handover"].append(handed - built)
+        if repeat == 0:
+            loaded.writeModel(str(mps))
+            columns, rows = loaded.getNumCol(), loaded.getNumRow()
+        del park, loaded
+        started = time.perf_counter()
+        model = build_linopy(data)
+        built = time.perf_counter()
+        to_highs(model)
+        times["linopy_build"].append(built - started)
+        times["linopy_handover"].append(time.perf_counter() - built)
+        del model
+        reader = highspy.Highs()
+        reader.setOptionValue("output_flag", False)
+        started = time.perf_counter()
+        reader.readModel(str(mps))
+        times["mps_read"].append(time.perf_counter() - started)
+        del reader
+    figures = Build(columns, rows, **{step: statistics.median(seconds) for step, seconds in times.items()})
+    print(f"  {columns:,} columns: eipopt {figures.eipopt:.2f} s, linopy {figures.linopy:.2f} s, HiGHS from MPS {figures.mps_read:.2f} s"
+          f" (medians of {repeats})", flush=True)
     return figures
 
 
@@ -393,8 +413,7 @@ def main() -> None:
             whatifs.append(what_if(f"synthetic {columns // 1000}k", scenario, "resources.electricity.buy_price", prices))
 
         print("Sweeps", flush=True)
-        amata = eipopt.load_scenario(ROOT / "scenarios" / "amata")
-        sweeps = {n: sweep_throughput(amata, n) for n in ((16,) if quick else (16, 64))}
+        sweeps = {n: sweep_throughput(n) for n in ((16,) if quick else (16, 64))}
 
         print("Build + hand-over", flush=True)
         builds, files = [], {}
@@ -408,7 +427,7 @@ def main() -> None:
         cli = startup(repeats)
     loads.append(os.getloadavg()[0])
 
-    command = ".venv/bin/python benchmarks/perf.py" + (" --quick" if quick else "")
+    command = ".venv/bin/python benchmarks/perf.py" + (" --quick" if quick else "") + ("" if args.time_limit == 120.0 else f" --time-limit {args.time_limit:g}")
     text = report(command, tuple(loads), checks, whatifs, sweeps, builds, runs, cli, mip_gap=SYNTHETIC_GAP, time_limit=args.time_limit)
     print()
     print(text)

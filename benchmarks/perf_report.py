@@ -119,7 +119,9 @@ def report(command: str, loads: tuple, checks: list[str], whatifs, sweeps, build
         "`Highs.run`. HiGHS alone holds a copy of eipopt's loaded model and makes the change with `changeRowBounds` "
         f"(budget limit) or `changeColsCost` (price). Synthetic parks are solved to a relative MIP gap of {mip_gap:g}, "
         "so two solves may stop at different incumbents within it.",
-        "", "## Sweep throughput (amata, `eipopt.sweep.sweep`, process start-up included)", "",
+        "", "## Sweep throughput (amata, `eipopt.sweep.sweep`, the first sweep of a fresh process: the model's build included)", "",
+        "Medians of 3 fresh processes per setting, interleaved (`benchmarks/sweep_scaling.py` has the later sweeps and other ways"
+        " of starting workers).", "",
         "| cases | 1 worker | 2 workers | 2 / 1 |", "|---:|---:|---:|---:|",
         *[f"| {n} | {r[1]:.2f} cases/s | {r[2]:.2f} cases/s | {r[2] / r[1]:.2f}× |" for n, r in sweeps.items()],
         "", "## Build + hand-over to HiGHS (seconds)", "",
@@ -127,7 +129,8 @@ def report(command: str, loads: tuple, checks: list[str], whatifs, sweeps, build
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *[f"| {b.columns:,} | {b.rows:,} | {b.eipopt_build:.2f} | {b.eipopt_handover:.2f} | {b.eipopt:.2f} | {b.linopy_build:.2f} | "
           f"{b.linopy_handover:.2f} | {b.linopy:.2f} | {b.eipopt / b.linopy:.1f}× | {b.mps_read:.2f} | {b.eipopt / b.mps_read:.1f}× |" for b in builds],
-        "", "Both builds start from the loaded `Scenario` (the linopy port includes `model_data`); "
+        "", "Medians of 3 runs, eipopt's and linopy's interleaved. Both builds start from the scenario's model data, computed once"
+        " before either is timed; "
         "eipopt's hand-over is the solver layer compiling the Pyomo model to a matrix and passing it to HiGHS in one call, linopy's its direct (matrix) interface.",
     ]
     if runs:

@@ -78,12 +78,13 @@ def one_run(cases: int, workers: int, method: str | None) -> dict[str, float]:
     return seconds
 
 
-def sweep_runs(cases: int, repeats: int) -> tuple[dict[str, dict[str, float]], list[float]]:
-    """Median first- and second-sweep seconds of each setting, each run a fresh process, the settings interleaved; the loads seen."""
-    walls: dict[str, dict[str, list[float]]] = {label: {"first": [], "second": []} for label in SETTINGS}
+def sweep_runs(cases: int, repeats: int, settings: tuple[str, ...] = tuple(SETTINGS)) -> tuple[dict[str, dict[str, float]], list[float]]:
+    """Median first- and second-sweep seconds of each of ``settings``, each run a fresh process, the settings interleaved; the loads seen."""
+    walls: dict[str, dict[str, list[float]]] = {label: {"first": [], "second": []} for label in settings}
     loads = []
     for _ in range(repeats):
-        for label, (workers, method) in SETTINGS.items():
+        for label in settings:
+            workers, method = SETTINGS[label]
             loads.append(os.getloadavg()[0])
             run = subprocess.run([sys.executable, __file__, "--one", str(cases), str(workers), method or "default"],
                                  cwd=ROOT, capture_output=True, text=True, check=True)
@@ -131,9 +132,10 @@ def report(command: str, sweeps: dict[int, tuple[dict[str, dict[str, float]], li
         "",
         f"Command: `{command}` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}), commit {commit}{' with uncommitted changes' if dirty else ''}.",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; one HiGHS thread per worker.",
-        f"Load average (1 min) between {min(loads):.2f} and {max(loads):.2f} during the run"
-        + (": the machine was shared with other work, so a second worker could not count on an idle core; ratios are noisy."
-           if max(loads) > 1.0 else "."),
+        f"Load average (1 min) between {min(loads):.2f} and {max(loads):.2f} during the run, {loads[0]:.2f} at its start; it counts"
+        " this benchmark's own processes (up to 2 while two workers solve)"
+        + (": the machine was shared with other work at the start, so a second worker could not count on an idle core; ratios are noisy."
+           if loads[0] > 0.5 else "."),
         "",
         "## Sweeps: amata, budget cases, whole sweep (worker start-up included)",
         "",

@@ -48,6 +48,10 @@ def worker_processes() -> list[psutil.Process]:
 THREAD_CHECK = """
 import ctypes, threading, time
 import numpy  # its OpenBLAS pool: threads that are safe to fork over
+try:
+    import numexpr  # its pool too, where installed (pandas imports it then)
+except ImportError:
+    pass
 from eipopt.sweep.executors import fork_is_safe, start_method
 print(fork_is_safe(), start_method())
 libc = ctypes.CDLL(None)

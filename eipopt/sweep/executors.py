@@ -14,7 +14,7 @@ starts on that one; chunks shrink to single cases towards the end
 (:func:`guided_chunk_size`), so the lanes finish together.
 
 Where it is safe (:func:`fork_is_safe`: Linux, and no thread in the sweep's
-process but its main thread and OpenBLAS's pool) the workers are forks of the
+process but its main thread and the pools of OpenBLAS and numexpr) the workers are forks of the
 sweep's process, made once its model is built and its baseline solved: they
 start solving within milliseconds. Elsewhere they come from a fork server
 (or a fresh interpreter) and join in when their start-up is done
@@ -120,11 +120,10 @@ def fork_is_safe() -> bool:
     """Whether a fork of this process, now, inherits no lock another thread could hold.
 
     True on Linux when it is called from the main thread, no other Python
-    thread runs, and the process's native threads are that thread and the
-    pool of an OpenBLAS library (numpy's) built on pthreads, which shuts its
-    pool down before every fork (its ``pthread_atfork`` handler) and starts it
-    again when next needed. Any other native thread (HiGHS run with several
-    threads, a Dask or web server in the process, OpenMP) means no fork.
+    thread runs, and every other native thread belongs to a pool known to
+    survive a fork (:func:`_fork_aware_pool_threads`). Any other native thread
+    (a Dask or web server in the process, OpenMP, a library's own threads)
+    means no fork.
     """
     if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread() or threading.active_count() != 1:
         return False
@@ -132,15 +131,28 @@ def fork_is_safe() -> bool:
         native = len(os.listdir("/proc/self/task"))
     except OSError:
         return False
-    return native == 1 or native == 1 + _openblas_pool_threads()
+    return native == 1 or native == 1 + _fork_aware_pool_threads()
 
 
-def _openblas_pool_threads() -> int:
-    """Threads of the pthreads OpenBLAS pools loaded in this process (a pool of n threads runs n - 1 besides the caller)."""
+def _fork_aware_pool_threads() -> int:
+    """Threads of the idle pools that survive a fork, loaded in this process.
+
+    - an OpenBLAS library built on pthreads (numpy's, scipy's): a pool of n
+      threads runs n - 1 besides the caller; OpenBLAS stops it before every
+      fork (its ``pthread_atfork`` handler) and starts it again when needed;
+    - numexpr (imported by pandas when installed): a pool of n threads when
+      n > 1, idle between calls; a forked process starts a pool of its own at
+      its first call (numexpr compares the pid).
+    """
     from threadpoolctl import threadpool_info
 
-    return sum(max(0, pool["num_threads"] - 1) for pool in threadpool_info()
-               if pool.get("internal_api") == "openblas" and pool.get("threading_layer") == "pthreads")
+    count = sum(max(0, pool["num_threads"] - 1) for pool in threadpool_info()
+                if pool.get("internal_api") == "openblas" and pool.get("threading_layer") == "pthreads")
+    numexpr = sys.modules.get("numexpr")
+    if numexpr is not None and hasattr(numexpr, "get_num_threads"):
+        threads = numexpr.get_num_threads()
+        count += threads if threads > 1 else 0
+    return count
 
 
 def worker_context(method: str) -> multiprocessing.context.BaseContext:
@@ -252,7 +264,7 @@ class LocalWorkers:
         """Fork the worker processes now, before this process starts any thread; each inherits ``runner``."""
         for lane in range(1, lanes):
             process = self._worker(context, lane, runner)
-            with warnings.catch_warnings():  # Python 3.12+ warns of any native thread; OpenBLAS's pool was checked safe
+            with warnings.catch_warnings():  # Python 3.12+ warns of any native thread; those here were checked safe
                 warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks", category=DeprecationWarning)
                 process.start()
             self._started.append(process)
