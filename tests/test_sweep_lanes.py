@@ -89,24 +89,27 @@ def untimed(summary):  # wall times differ between two runs of a case
     return {{key: value for key, value in summary.items() if not key.endswith("seconds")}}
 scenario = eipopt.load_scenario({scenario!r})
 cases = make_cases(scenario, [{{{limit!r}: value}} for value in {values!r}], None)
-with LocalWorkers(cases, scenario, None, workers=2) as pool:
-    parallel = {{outcome.key: outcome for outcome in pool.outcomes()}}
-    method = pool.method
+methods = []
+for _ in range(2):  # a second sweep of the same process forks again
+    with LocalWorkers(cases, scenario, None, workers=2) as pool:
+        parallel = {{outcome.key: outcome for outcome in pool.outcomes()}}
+    methods.append(pool.method)
 serial = CaseRunner(scenario)
-print(json.dumps({{"method": method, "me": os.getpid(), "cases": [
+print(json.dumps({{"methods": methods, "me": os.getpid(), "cases": [
     [case.key, *parallel[case.key].error.split(), untimed(parallel[case.key].summary) == untimed(serial.run(case.key, case.overrides).summary)]
     for case in cases]}}))
 """
 
 
 def test_forked_workers_start_with_the_sweeps_built_model_and_give_the_same_outcomes():
-    """In a fresh process (as a command-line sweep is) the worker is a fork made once the model is built: both
-    processes solve cases, neither builds a second model, and every outcome equals a one-by-one solve."""
+    """In a fresh process (as a command-line sweep is) the worker is a fork made once the model is built, also in a
+    later sweep (OpenBLAS's pool is gone after the first fork): both processes solve cases, neither builds a second
+    model, and every outcome equals a one-by-one solve."""
     script = FORKED_SWEEP.format(scenario=str(SCENARIOS / "khanh_phu"), limit=LIMIT, values=[1e11 + 1e10 * step for step in range(18)])
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     found = json.loads(run.stdout)
-    assert found["method"] == "fork"
+    assert found["methods"] == ["fork", "fork"]
     solved_by = {pid for _, pid, _, _, _ in found["cases"]}
     assert len(found["cases"]) == 18
     assert str(found["me"]) in solved_by
@@ -115,9 +118,9 @@ def test_forked_workers_start_with_the_sweeps_built_model_and_give_the_same_outc
     assert len({model for _, _, _, model, _ in found["cases"]}) == 1  # the worker's is the copy of the model built before the fork
 
 
-#: Run in a fresh interpreter: this process kills its forked worker at its first case; the sweep stops, saying so.
+#: Run in a fresh interpreter: this process kills its forked worker once that one holds cases; the sweep stops, saying so.
 KILLED_FORK = """
-import sys, time
+import os, sys, time
 import psutil
 import eipopt
 from eipopt.sweep import SweepStore, sweep
@@ -127,13 +130,14 @@ from eipopt.sweep.solving import CaseRunner
 print(start_method())
 sweep_pid = psutil.Process().pid
 real_run = CaseRunner.run
-def kill_the_worker_then_solve(self, key, overrides):  # the fork runs it too, and waits there to be killed
+def kill_the_worker_then_solve(self, key, overrides):  # the fork runs it too: it says it holds cases, and waits
     if psutil.Process().pid == sweep_pid:
-        while not (workers := psutil.Process().children()):
+        while not os.path.exists({marker!r}):
             time.sleep(0.05)
-        for process in workers:
+        for process in psutil.Process().children():
             process.kill()
     else:
+        open({marker!r}, "w").close()
         time.sleep(60)
     return real_run(self, key, overrides)
 CaseRunner.run = kill_the_worker_then_solve
@@ -149,9 +153,11 @@ with SweepStore({store!r}) as results:
 def test_a_forked_worker_that_dies_stops_the_sweep_and_keeps_the_finished_cases(tmp_path):
     """The same with a worker forked from the sweep's process (a fresh process, as on the command line)."""
     store = tmp_path / "kp.sweep.sqlite"
-    script = KILLED_FORK.format(scenario=str(SCENARIOS / "khanh_phu"), limit=LIMIT, values=GRID[LIMIT], store=str(store))
+    script = KILLED_FORK.format(scenario=str(SCENARIOS / "khanh_phu"), limit=LIMIT, values=GRID[LIMIT], store=str(store),
+                                marker=str(tmp_path / "worker-solving"))
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+    assert len(run.stdout.strip().splitlines()) == 3, run.stdout
     method, message, counts = run.stdout.strip().splitlines()
     assert method == "fork"
     assert "a worker process died (exit code -9)" in message

@@ -120,22 +120,28 @@ def fork_is_safe() -> bool:
     """Whether a fork of this process, now, inherits no lock another thread could hold.
 
     True on Linux when it is called from the main thread, no other Python
-    thread runs, and every other native thread belongs to a pool known to
-    survive a fork (:func:`_fork_aware_pool_threads`). Any other native thread
-    (a Dask or web server in the process, OpenMP, a library's own threads)
-    means no fork.
+    thread runs, and every other native thread belongs to an idle pool known
+    to survive a fork (:func:`_fork_aware_pools`). Any other native thread (a
+    Dask or web server in the process, OpenMP, a library's own threads) means
+    no fork. The threads are counted, not identified: the count must be that
+    of numexpr's pool and at most OpenBLAS's (OpenBLAS stops its pool at a fork
+    of this process and starts it again only when it next needs it, and
+    scipy may load a second OpenBLAS with a pool of its own).
     """
     if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread() or threading.active_count() != 1:
         return False
     try:
-        native = len(os.listdir("/proc/self/task"))
+        others = len(os.listdir("/proc/self/task")) - 1
     except OSError:
         return False
-    return native == 1 or native == 1 + _fork_aware_pool_threads()
+    if others == 0:
+        return True
+    openblas, numexpr = _fork_aware_pools()
+    return numexpr <= others <= numexpr + openblas
 
 
-def _fork_aware_pool_threads() -> int:
-    """Threads of the idle pools that survive a fork, loaded in this process.
+def _fork_aware_pools() -> tuple[int, int]:
+    """Threads of the idle pools loaded in this process that survive a fork: (OpenBLAS's, numexpr's).
 
     - an OpenBLAS library built on pthreads (numpy's, scipy's): a pool of n
       threads runs n - 1 besides the caller; OpenBLAS stops it before every
@@ -146,13 +152,11 @@ def _fork_aware_pool_threads() -> int:
     """
     from threadpoolctl import threadpool_info
 
-    count = sum(max(0, pool["num_threads"] - 1) for pool in threadpool_info()
-                if pool.get("internal_api") == "openblas" and pool.get("threading_layer") == "pthreads")
-    numexpr = sys.modules.get("numexpr")
-    if numexpr is not None and hasattr(numexpr, "get_num_threads"):
-        threads = numexpr.get_num_threads()
-        count += threads if threads > 1 else 0
-    return count
+    openblas = sum(max(0, pool["num_threads"] - 1) for pool in threadpool_info()
+                   if pool.get("internal_api") == "openblas" and pool.get("threading_layer") == "pthreads")
+    module = sys.modules.get("numexpr")
+    threads = module.get_num_threads() if module is not None and hasattr(module, "get_num_threads") else 0
+    return openblas, threads if threads > 1 else 0
 
 
 def worker_context(method: str) -> multiprocessing.context.BaseContext:
@@ -366,7 +370,10 @@ class LocalWorkers:
             process.join()
         for channel in [self._results, *self._inboxes[1:]]:
             channel.close()
-            channel.cancel_join_thread()
+            if exc_type is None:  # what is left to send is a few small messages: its thread ends at once
+                channel.join_thread()  # and is gone before a next sweep asks whether it may fork (fork_is_safe)
+            else:  # after an interrupt unread results could fill the pipe: do not wait for the thread sending them
+                channel.cancel_join_thread()
 
 
 def run_on_dask(cases: Sequence[Case], scenario: Scenario, objective: str | None, scheduler) -> Iterator[CaseOutcome]:
