@@ -250,24 +250,30 @@ class LocalWorkers:
         self._started: list[multiprocessing.process.BaseProcess] = []
         self._starting = threading.Lock()  # the starter registers each worker, or ends it if the sweep has stopped meanwhile
         runner = CaseRunner(scenario, objective)
-        if method == "fork":
+        forked = method == "fork"
+        if forked:
             runner.prepare()  # copied into every worker by the fork
             self._fork_workers(context, lanes, runner)
+            for _ in range(2):  # this process's first chunk and the one ahead, without asking
+                self._give_next(0)
+            self._supplied.add(0)
         else:
             self._start_workers_meanwhile(context, lanes, scenario, objective)
         # Not a daemon: a Python process that ends while this lane is mid-case (HiGHS cannot be stopped from
         # here) waits for the case instead of tearing the thread down inside HiGHS (which aborts the process).
-        self._here = threading.Thread(target=work_here, args=(runner, self._inboxes[0], self._results, self._stop), name=HERE_THREAD)
+        self._here = threading.Thread(target=work_here, args=(runner, self._inboxes[0], self._results, self._stop),
+                                      kwargs={"asks_first": not forked}, name=HERE_THREAD)
         self._here.start()
 
-    def _worker(self, context, lane: int, runner: CaseRunner | None = None) -> multiprocessing.process.BaseProcess:
-        return context.Process(target=work_in_process, args=(lane, os.getpid(), self._inboxes[lane], self._results, runner),
+    def _worker(self, context, lane: int, runner: CaseRunner | None = None, first_chunks: list | None = None) -> multiprocessing.process.BaseProcess:
+        return context.Process(target=work_in_process, args=(lane, os.getpid(), self._inboxes[lane], self._results, runner, first_chunks),
                                daemon=True, name=f"eipopt-sweep-worker-{lane}")
 
     def _fork_workers(self, context, lanes: int, runner: CaseRunner) -> None:
-        """Fork the worker processes now, before this process starts any thread; each inherits ``runner``."""
+        """Fork the worker processes now, before this process starts any thread; each inherits ``runner`` and its first two chunks."""
         for lane in range(1, lanes):
-            process = self._worker(context, lane, runner)
+            process = self._worker(context, lane, runner, [self._next_chunk(lane), self._next_chunk(lane)])
+            self._supplied.add(lane)
             with warnings.catch_warnings():  # Python 3.12+ warns of any native thread; those here were checked safe
                 warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks", category=DeprecationWarning)
                 process.start()
@@ -323,19 +329,24 @@ class LocalWorkers:
                 self._remaining -= 1
                 yield message
 
+    def _next_chunk(self, lane: int) -> list | None:
+        """The next chunk for ``lane`` (``None``: no more, and this process's lane is then told to end)."""
+        size = guided_chunk_size(len(self._waiting), self._lanes)
+        chunk = [(case.key, case.overrides) for case in (self._waiting.popleft() for _ in range(size))] if self._waiting else None
+        self._here_told_to_end |= lane == 0 and chunk is None
+        return chunk
+
     def _give_next(self, lane: int) -> None:
         """The next chunk (or ``None``: no more) to the lane that asked.
 
         Each lane holds one chunk ahead of the one it solves (it is given two
-        at its first request, then one at each): it never waits for this
+        when it starts, with the fork, or at its first request, then one at
+        each request): it never waits for this
         thread, which can be slow to answer while this process's own lane
         holds the interpreter (up to its 5 ms switch interval), and a slow lane
         keeps at most one chunk from the others.
         """
-        size = guided_chunk_size(len(self._waiting), self._lanes)
-        chunk = [(case.key, case.overrides) for case in (self._waiting.popleft() for _ in range(size))] if self._waiting else None
-        self._here_told_to_end |= lane == 0 and chunk is None
-        self._inboxes[lane].put(chunk)
+        self._inboxes[lane].put(self._next_chunk(lane))
 
     def _check_workers(self) -> None:
         if not self._here.is_alive() and not self._here_told_to_end:  # it broke

@@ -10,6 +10,7 @@ run uses one thread; the parallelism is across cases.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import json
 import os
 import pickle
@@ -18,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,16 +85,18 @@ class LaneFailed:
     error: str
 
 
-def work_in_process(lane: int, sweep_pid: int, inbox: Any, results: Any, runner: CaseRunner | None = None) -> None:
+def work_in_process(lane: int, sweep_pid: int, inbox: Any, results: Any, runner: CaseRunner | None = None,
+                    first_chunks: list | None = None) -> None:
     """A worker process: its runner, then chunks of cases from ``inbox`` until ``None``, each outcome to ``results``.
 
     A worker forked from the sweep's process is given the sweep's prepared
     ``runner`` (its model built and its baseline solved, copied with the
-    process). A worker from a fork server or a fresh interpreter builds its
-    own: the first item in its ``inbox`` is the pickled scenario and objective
-    (sent through the queue, not as arguments, so that starting the process
-    never waits for its imports). The worker asks for each chunk
-    (:class:`Ready`) only when it is free, so whoever is free takes the next chunk.
+    process) and its ``first_chunks``, copied too. A worker from a fork server
+    or a fresh interpreter builds its own runner: the first item in its
+    ``inbox`` is the pickled scenario and objective (sent through the queue,
+    not as arguments, so that starting the process never waits for its
+    imports), and it asks for its first chunks (:class:`Ready`) once ready.
+    After each chunk it asks for the next, so whoever is free takes it.
     """
     # A worker leaves Ctrl-C to the sweep's process, which stops every worker; SIGTERM ends it at once (even mid-solve).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -103,8 +107,9 @@ def work_in_process(lane: int, sweep_pid: int, inbox: Any, results: Any, runner:
             scenario, objective = pickle.loads(inbox.get())
             runner = CaseRunner(scenario, objective)
         runner.prepare()
-        results.put(Ready(lane))
-        while (chunk := inbox.get()) is not None:
+        if first_chunks is None:
+            results.put(Ready(lane))
+        for chunk in _chunks_from(first_chunks, inbox):
             for key, overrides in chunk:
                 results.put(runner.run(key, overrides))
             results.put(Ready(lane))
@@ -112,11 +117,20 @@ def work_in_process(lane: int, sweep_pid: int, inbox: Any, results: Any, runner:
         results.put(LaneFailed(lane, f"{type(exc).__name__}: {exc}"))
 
 
-def work_here(runner: CaseRunner, inbox: queue.SimpleQueue, results: Any, stop: threading.Event) -> None:
+def _chunks_from(first_chunks: list | None, inbox: Any) -> Iterator[list]:
+    """The chunks a lane was given when it started, then those from its inbox, until ``None``."""
+    for chunk in itertools.chain(first_chunks or (), iter(inbox.get, None)):
+        if chunk is None:
+            return
+        yield chunk
+
+
+def work_here(runner: CaseRunner, inbox: queue.SimpleQueue, results: Any, stop: threading.Event, *, asks_first: bool = True) -> None:
     """The sweep's own process as a lane (run in a thread): chunks from ``inbox`` until ``None`` or ``stop``.
 
     It has eipopt imported already, so it solves from the first moment while
-    the worker processes start. A thread, so that the sweep's main thread stays
+    the worker processes start; unless ``asks_first``, its first chunks are
+    in its inbox already. A thread, so that the sweep's main thread stays
     free to commit results and to stop at Ctrl-C even while HiGHS runs here;
     a case it is solving when the sweep stops is discarded.
     """
@@ -132,7 +146,8 @@ def work_here(runner: CaseRunner, inbox: queue.SimpleQueue, results: Any, stop: 
 
     try:
         runner.prepare()
-        send(Ready(0))
+        if asks_first and not send(Ready(0)):
+            return
         while (chunk := inbox.get()) is not None:
             if not all(send(runner.run(key, overrides)) for key, overrides in chunk) or not send(Ready(0)):
                 return
