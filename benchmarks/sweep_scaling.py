@@ -28,6 +28,9 @@ It measures, one HiGHS thread per worker:
    ``eipopt validate scenarios/khanh_phu`` and ``eipopt solve
    scenarios/khanh_phu --json`` against the floor ``python -c "import
    pyomo.environ, highspy"``, each in a fresh process.
+4. **sweeps on a running Dask cluster**: a ``LocalCluster`` of 1 and 2
+   worker processes (one thread each), started before the clock; its first
+   sweep (each worker builds its model) and a second one (models kept).
 
 A benchmark, not a test: timings depend on the machine and its load, which the
 record states.
@@ -122,8 +125,40 @@ def cli_sweep_runs(cases: int, repeats: int) -> tuple[dict[int, float], list[flo
     return {workers: statistics.median(v) for workers, v in walls.items()}, loads
 
 
+def dask_runs(sizes: tuple[int, ...], repeats: int) -> dict[int, dict[int, dict[str, float]]]:
+    """Median seconds of amata sweeps on a running Dask ``LocalCluster`` of 1 and 2 worker processes (one thread each).
+
+    For each size, a fresh cluster (started before the clock) times its first
+    sweep (each worker thread builds its model and solves the baseline once)
+    and a second sweep of the same cases (the models kept); the settings are
+    interleaved.
+    """
+    from distributed import Client, LocalCluster
+
+    import eipopt
+    from benchmarks.sweep_reuse import budget_cases
+    from eipopt.sweep import sweep
+
+    amata = eipopt.load_scenario(ROOT / "scenarios" / "amata")
+    walls = {cases: {n: {"first": [], "second": []} for n in (1, 2)} for cases in sizes}
+    for _ in range(repeats):
+        for cases in sizes:
+            key, values = budget_cases(amata, cases)
+            for workers in (1, 2):
+                with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                        Client(cluster) as client:
+                    for which in ("first", "second"):
+                        started = time.perf_counter()
+                        sweep(amata, {key: values}, scheduler=client)
+                        walls[cases][workers][which].append(time.perf_counter() - started)
+                print(f"  Dask, {cases} cases, {workers} worker(s): first {walls[cases][workers]['first'][-1]:.2f} s, "
+                      f"second {walls[cases][workers]['second'][-1]:.2f} s", flush=True)
+    return {cases: {n: {which: statistics.median(v) for which, v in runs.items()} for n, runs in by_workers.items()}
+            for cases, by_workers in walls.items()}
+
+
 def report(command: str, sweeps: dict[int, tuple[dict[str, dict[str, float]], list[float]]], cli_sweeps: dict[int, tuple[dict[int, float], list[float]]],
-           cli: dict[str, float], cli_loads: tuple[float, float], repeats: int, sweep_repeats: int) -> str:
+           cli: dict[str, float], cli_loads: tuple[float, float], repeats: int, sweep_repeats: int, dask: dict) -> str:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip() or "unknown"
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     loads = [load for _, seen in [*sweeps.values(), *cli_sweeps.values()] for load in seen] + list(cli_loads)
@@ -167,6 +202,14 @@ def report(command: str, sweeps: dict[int, tuple[dict[str, dict[str, float]], li
               "| command | seconds | × floor | target |", "|---|---:|---:|---|"]
     for label, seconds in cli.items():
         lines.append(f"| `{label}` | {seconds:.3f} | {seconds / floor:.2f}× | {CLI_TARGETS.get(label, '')} |")
+    lines += ["", "## Sweeps on a running Dask cluster (`LocalCluster`, worker processes with one thread each)", "",
+              f"Median wall seconds of {sweep_repeats} clusters per setting, each started before the clock. **First sweep**: each worker"
+              " builds its model and solves the baseline; **second sweep**: the same cases again, the models kept.", "",
+              "| cases | sweep | 1 worker s | 2 workers s | speed-up |", "|---:|---|---:|---:|---:|"]
+    for cases, runs in dask.items():
+        for which in ("first", "second"):
+            one, two = runs[1][which], runs[2][which]
+            lines.append(f"| {cases} | {which} | {one:.3f} | {two:.3f} | {one / two:.2f}× |")
     return "\n".join(lines) + "\n"
 
 
@@ -194,12 +237,14 @@ def main() -> None:
     before = os.getloadavg()[0]
     cli = startup(repeats)
     cli_loads = (before, os.getloadavg()[0])
+    print("Sweeps on a running Dask cluster (amata)", flush=True)
+    dask = dask_runs(sizes, sweep_repeats)
     command = ".venv/bin/python benchmarks/sweep_scaling.py" + (" --quick" if args.quick else "")
     if sweep_repeats != 3 and not args.quick:
         command += f" --sweep-repeats {sweep_repeats}"
     if repeats != 5 and not args.quick:
         command += f" --repeats {repeats}"
-    text = report(command, sweeps, cli_sweeps, cli, cli_loads, repeats, sweep_repeats)
+    text = report(command, sweeps, cli_sweeps, cli, cli_loads, repeats, sweep_repeats, dask)
     print()
     print(text)
     if not args.quick:
