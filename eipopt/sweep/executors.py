@@ -52,6 +52,9 @@ from eipopt.sweep.store import CaseOutcome
 
 #: Most cases in one chunk; chunks are smaller when there are few cases per worker, so the work stays balanced.
 MAX_CHUNK = 8
+#: Chunks (tasks) per worker thread of a Dask sweep: few, since each task costs a round trip through the
+#: scheduler of the order of a small park's case; the scheduler balances them as the workers free up.
+DASK_CHUNKS_PER_THREAD = 2
 #: Seconds between checks that every worker is alive while waiting for results.
 POLL_SECONDS = 0.2
 #: Seconds the worker processes are given to end on their own once every case is done, before they are terminated.
@@ -62,13 +65,15 @@ class SweepStopped(RuntimeError):
     """The sweep cannot go on (a worker died, the cluster is unreachable); finished cases are stored."""
 
 
-def chunks(cases: Sequence[Case], workers: int) -> list[list[Case]]:
-    """The cases in chunks of equal size (a Dask sweep's tasks): about eight chunks per worker, at most :data:`MAX_CHUNK` cases each.
+def chunks(cases: Sequence[Case], workers: int, per_worker: int = 8) -> list[list[Case]]:
+    """The cases in chunks of equal size: about ``per_worker`` chunks per worker, at most :data:`MAX_CHUNK` cases each.
 
     >>> [len(c) for c in chunks(list(range(16)), 2)], [len(c) for c in chunks(list(range(64)), 2)]
     ([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4])
+    >>> [len(c) for c in chunks(list(range(16)), 2, per_worker=2)]
+    [4, 4, 4, 4]
     """
-    size = max(1, min(MAX_CHUNK, len(cases) // (8 * max(1, workers))))
+    size = max(1, min(MAX_CHUNK, len(cases) // (per_worker * max(1, workers))))
     return [list(cases[i : i + size]) for i in range(0, len(cases), size)]
 
 
@@ -406,7 +411,7 @@ def run_on_dask(cases: Sequence[Case], scenario: Scenario, objective: str | None
         threads = max(1, sum(client.nthreads().values()))
         futures = [
             client.submit(run_chunk_on_dask_worker, remote_scenario, fingerprint, objective, [(case.key, case.overrides) for case in chunk], pure=False)
-            for chunk in chunks(cases, threads)
+            for chunk in chunks(cases, threads, per_worker=DASK_CHUNKS_PER_THREAD)
         ]
         for future in as_completed(futures):
             try:
