@@ -3,7 +3,7 @@
 One command (from the repository root, after ``make setup`` and the ``bench``
 extra: ``.venv/bin/pip install -e '.[bench]'``)::
 
-    make bench-perf                       # about 15 minutes on an idle 2-core machine
+    make bench-perf                       # about 12 minutes on an idle 2-core machine
     .venv/bin/python benchmarks/perf.py --quick   # about 3 minutes on a shared 2-core machine, prints only
 
 It measures, one HiGHS thread everywhere:
