@@ -92,7 +92,6 @@ def guided_chunk_size(remaining: int, lanes: int) -> int:
 def run_here(cases: Sequence[Case], scenario: Scenario, objective: str | None) -> Iterator[CaseOutcome]:
     """Solve the cases one after another in this process, on one reused model."""
     runner = CaseRunner(scenario, objective)
-    runner.prepare()
     for case in cases:
         yield runner.run(case.key, case.overrides)
 
@@ -106,7 +105,8 @@ def start_method() -> str:
 
     A fork of the sweep's process is a worker within milliseconds, with the
     sweep's model built and its baseline solved (copied, not redone). It is
-    safe only from a process with no other thread: a copy inherits every lock
+    safe only from a process with no other thread but idle pools made to
+    survive a fork (:func:`fork_is_safe`): a copy inherits every lock
     of the process, and one held by another thread at the fork stays held
     forever in the copy (in the test suite, workers forked from a process that
     had run Dask and multi-threaded HiGHS hung in a futex wait). Otherwise

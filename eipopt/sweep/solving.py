@@ -35,9 +35,10 @@ class CaseRunner:
         self.scenario = scenario
         self.objective = objective
         self.solver = ScenarioSolver(threads=1)
+        self._prepared = False
 
     def prepare(self) -> None:
-        """Build the base scenario's model and solve its baseline, before the first case (again: nothing to do).
+        """Build the base scenario's model and solve its baseline: done before the first case, or earlier when called.
 
         Every case is a what-if of the base scenario, whose model data it
         then derives from the base's by recomputing only what its overrides
@@ -46,6 +47,7 @@ class CaseRunner:
         copy of a prepared runner (a forked worker) starts with all of it.
         A failure is not raised here: each case meets it again and records it.
         """
+        self._prepared = True
         try:
             self.solver.prepare(self.scenario)
         except Exception:  # noqa: BLE001 - reported by each case, which repeats this work
@@ -53,6 +55,8 @@ class CaseRunner:
 
     def run(self, key: str, overrides: dict[str, Any]) -> CaseOutcome:
         """Apply the overrides and solve; an invalid override or a failure is returned, never raised."""
+        if not self._prepared:
+            self.prepare()
         started = time.perf_counter()
         try:
             variant = self.scenario.with_overrides(overrides) if overrides else self.scenario
@@ -106,7 +110,6 @@ def work_in_process(lane: int, sweep_pid: int, inbox: Any, results: Any, runner:
         if runner is None:
             scenario, objective = pickle.loads(inbox.get())
             runner = CaseRunner(scenario, objective)
-        runner.prepare()
         if first_chunks is None:
             results.put(Ready(lane))
         for chunk in _chunks_from(first_chunks, inbox):
@@ -145,7 +148,6 @@ def work_here(runner: CaseRunner, inbox: queue.SimpleQueue, results: Any, stop: 
         return True
 
     try:
-        runner.prepare()
         if asks_first and not send(Ready(0)):
             return
         while (chunk := inbox.get()) is not None:
@@ -230,6 +232,5 @@ def run_chunk_on_dask_worker(scenario: Scenario, fingerprint: str, objective: st
     identity = (fingerprint, objective)
     if getattr(_thread_state, "identity", None) != identity:
         _thread_state.runner = CaseRunner(scenario, objective)
-        _thread_state.runner.prepare()
         _thread_state.identity = identity
     return [_thread_state.runner.run(key, overrides) for key, overrides in chunk]
