@@ -140,6 +140,9 @@ class WhatIf:
     rebuild: float
     alone: float
     max_difference: float  # relative, between eipopt's and HiGHS alone's optimum
+    warm: float  # median seconds per case, re-solve with solver.warm_start
+    alone_warm: float  # HiGHS alone, change + setSolution(previous solution) + run
+    warm_difference: float  # largest relative difference, warm vs cold re-solve objective
 
     @property
     def overhead(self) -> float:
@@ -147,18 +150,27 @@ class WhatIf:
 
 
 def what_if(label: str, scenario, key: str, values: list[float]) -> WhatIf:
-    """The same cases three ways: eipopt re-solve, eipopt rebuild, HiGHS alone (change + run)."""
+    """The same cases five ways: eipopt re-solve, cold and warm; eipopt rebuild; HiGHS alone (change + run), cold and warm.
+
+    Warm: each run starts from the previous case's solution (``solver.warm_start``;
+    for HiGHS alone ``setSolution`` with its previous solution).
+    """
     mip_gap = scenario.settings.solver.mip_gap or 0.0
     solver = eipopt.ScenarioSolver(threads=1, baseline=False)
     solver.solve(scenario)  # the first build is not a what-if
+    warm_solver = eipopt.ScenarioSolver(threads=1, baseline=False, warm_start=True)
+    warm_solver.solve(scenario)
     park = build_model(scenario)
     loaded, matrix = loaded_highs(park)
-    alone = highspy.Highs()
-    alone.passModel(loaded.getModel())
-    for option, value in (("output_flag", False), ("threads", 1), ("mip_rel_gap", mip_gap)):
-        alone.setOptionValue(option, value)
-    change = _highs_change(park, matrix, alone, key)
+    alone, alone_warm = highspy.Highs(), highspy.Highs()
+    for highs in (alone, alone_warm):
+        highs.passModel(loaded.getModel())
+        for option, value in (("output_flag", False), ("threads", 1), ("mip_rel_gap", mip_gap)):
+            highs.setOptionValue(option, value)
+    change, change_warm = _highs_change(park, matrix, alone, key), _highs_change(park, matrix, alone_warm, key)
+    alone_warm.run()
     resolve, resolve_highs, rebuild, alone_seconds, worst = [], [], [], [], 0.0
+    warm, alone_warm_seconds, warm_worst = [], [], 0.0
     for value in values:
         started, highs_before = time.perf_counter(), HighsClock.seconds
         result = solver.solve(scenario.with_overrides({key: value}))
@@ -173,9 +185,21 @@ def what_if(label: str, scenario, key: str, values: list[float]) -> WhatIf:
         alone_seconds.append(time.perf_counter() - started)
         ours, theirs = result.summary["objective_value"], alone.getInfo().objective_function_value
         worst = max(worst, abs(ours - theirs) / max(1.0, abs(ours)))
-    print(f"  {label}: re-solve {statistics.median(resolve):.3f} s, rebuild {statistics.median(rebuild):.3f} s, HiGHS alone {statistics.median(alone_seconds):.3f} s per case", flush=True)
+        started = time.perf_counter()
+        warm_value = warm_solver.solve(scenario.with_overrides({key: value})).summary["objective_value"]
+        warm.append(time.perf_counter() - started)
+        warm_worst = max(warm_worst, abs(warm_value - ours) / max(1.0, abs(ours)))
+        previous = alone_warm.getSolution()
+        started = time.perf_counter()
+        change_warm(value)
+        alone_warm.setSolution(previous)
+        alone_warm.run()
+        alone_warm_seconds.append(time.perf_counter() - started)
+    print(f"  {label}: re-solve {statistics.median(resolve):.3f} s (warm {statistics.median(warm):.3f} s), rebuild {statistics.median(rebuild):.3f} s, "
+          f"HiGHS alone {statistics.median(alone_seconds):.3f} s (warm {statistics.median(alone_warm_seconds):.3f} s) per case", flush=True)
     return WhatIf(label, loaded.getNumCol(), key, len(values), statistics.median(resolve), statistics.median(resolve_highs),
-                  statistics.median(rebuild), statistics.median(alone_seconds), worst)
+                  statistics.median(rebuild), statistics.median(alone_seconds), worst,
+                  statistics.median(warm), statistics.median(alone_warm_seconds), warm_worst)
 
 
 def _highs_change(park, matrix: MatrixHighs, highs: highspy.Highs, key: str):

@@ -36,10 +36,19 @@ class ScenarioSolver:
     capacities ...) the built Pyomo model and the loaded HiGHS model are
     re-parameterised; when its structure differs the model is rebuilt.
     ``rebuilds`` counts the builds, for benchmarks and tests.
+
+    Solver options given here override each scenario's ``solver`` settings.
+    With ``warm_start`` every HiGHS run starts from the solution of the run
+    before it on the same built model (the baseline, the previous stage of a
+    lexicographic objective, the previous what-if): faster where that
+    solution stays feasible, but a what-if's answer may then differ, within
+    the MIP gap, with the what-ifs solved before it.
     """
 
-    def __init__(self, *, time_limit: float | None = None, mip_gap: float | None = None, threads: int | None = None, baseline: bool = True):
-        self._overrides = {k: v for k, v in {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads}.items() if v is not None}
+    def __init__(self, *, time_limit: float | None = None, mip_gap: float | None = None, threads: int | None = None,
+                 warm_start: bool | None = None, baseline: bool = True):
+        given = {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads, "warm_start": warm_start}
+        self._overrides = {k: v for k, v in given.items() if v is not None}
         self.baseline = baseline
         self._park: ParkModel | None = None
         self._scenario: Scenario | None = None
@@ -170,10 +179,11 @@ def solve(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     threads: int | None = None,
+    warm_start: bool | None = None,
     baseline: bool = True,
 ) -> Result:
-    """Solve one scenario; solver options given here override the scenario's."""
-    solver = ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads, baseline=baseline)
+    """Solve one scenario; solver options given here override the scenario's (``None``: the scenario's)."""
+    solver = ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads, warm_start=warm_start, baseline=baseline)
     return solver.solve(scenario, objective)
 
 

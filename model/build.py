@@ -175,6 +175,11 @@ class ParkModel:
                 component.deactivate()
                 self._baseline_relaxed.append(component)
 
+    @property
+    def baseline_held(self) -> bool:
+        """Whether :meth:`fix_baseline` holds the model at the baseline."""
+        return bool(self._baseline_fixed or self._baseline_relaxed)
+
     def release_baseline(self) -> None:
         """Undo :meth:`fix_baseline`."""
         for var, upper in self._baseline_fixed:

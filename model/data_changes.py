@@ -132,6 +132,10 @@ def _budget_limit(old, new, change: Change, data: ModelData) -> Entries:
     return {"budget_limit": {budget: after}}
 
 
+def _nothing(old, new, change: Change, data: ModelData) -> Entries:
+    return {}  # solver options are not model data
+
+
 def _carbon_price(old, new, change: Change, data: ModelData) -> Entries:
     return {"carbon_price": {p: float(new.settings.carbon_price) for p in data.sets["periods"]}}
 
@@ -152,6 +156,7 @@ FEEDS: dict[tuple[str, str], Callable] = {
     ("links", "capacity"): _link_capacity,
     (SETTINGS, "budgets.*.limit"): _budget_limit,
     (SETTINGS, "carbon_price"): _carbon_price,
+    (SETTINGS, "solver.*"): _nothing,
 }
 
 
@@ -159,7 +164,10 @@ def _feeds_of(change: Change) -> Callable | None:
     if change.table != SETTINGS:
         return FEEDS.get((change.table, change.column))
     parts = change.item.split(".")
-    pattern = "budgets.*.limit" if len(parts) == 3 and parts[0] == "budgets" and parts[2] == "limit" else change.item
+    if len(parts) == 3 and parts[0] == "budgets" and parts[2] == "limit":
+        pattern = "budgets.*.limit"
+    else:
+        pattern = "solver.*" if parts[0] == "solver" else change.item
     return FEEDS.get((SETTINGS, pattern))
 
 

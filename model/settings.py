@@ -10,7 +10,7 @@ from typing import Any
 
 from eipopt.model.errors import Problem, did_you_mean
 from eipopt.model.periods import PeriodSettings, check_budget_periods, parse_periods
-from eipopt.model.schema import TABLES, normalise_header
+from eipopt.model.schema import FALSE_TEXTS, TABLES, TRUE_TEXTS, normalise_header
 
 SETTINGS_FILE = "scenario.yaml"
 
@@ -49,6 +49,8 @@ class SolverOptions:
     time_limit: float | None = None  # seconds
     mip_gap: float | None = None  # relative
     threads: int | None = None
+    #: each HiGHS run of a loaded model starts from the previous run's solution (the MIP's first incumbent when feasible)
+    warm_start: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ _SCALARS: dict[str, type] = {
 }
 _SECTIONS: dict[str, dict[str, type]] = {
     "constraints": {"min_symbiosis_links": int, "max_co2": float, "max_co2_total": float},
-    "solver": {"time_limit": float, "mip_gap": float, "threads": int},
+    "solver": {"time_limit": float, "mip_gap": float, "threads": int, "warm_start": bool},
     "finance": {"min_dscr": float},
 }
 _SECTION_TYPES = {"constraints": Constraints, "solver": SolverOptions, "finance": Finance}
@@ -176,6 +178,8 @@ def _convert(value: Any, kind: type, key: str, problems: list[Problem]) -> Any:
     """Convert a YAML or override value to ``kind``; record a problem if it cannot."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null")):
         return None
+    if kind is bool:
+        return _convert_bool(value, key, problems)
     if isinstance(value, bool):  # YAML reads yes/no/on/off as booleans
         expected = "a text" if kind is str else "a number"
         problems.append(Problem(SETTINGS_FILE, f"'{value}' is a true/false value, {expected} is expected (quote it in YAML)", column=key))
@@ -203,6 +207,19 @@ def _convert(value: Any, kind: type, key: str, problems: list[Problem]) -> Any:
         problems.append(Problem(SETTINGS_FILE, f"{number:g} is out of range; allowed: {allowed}", column=key))
         return None
     return number
+
+
+def _convert_bool(value: Any, key: str, problems: list[Problem]) -> bool | None:
+    """A true/false setting: a YAML boolean, 1 or 0, or a text a true/false table cell may hold."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text in TRUE_TEXTS or text in FALSE_TEXTS - {""}:
+        return text in TRUE_TEXTS
+    problems.append(Problem(SETTINGS_FILE, f"'{value}' is not true or false", column=key))
+    return None
 
 
 def parse_settings(raw: dict[str, Any] | None) -> tuple[Settings | None, list[Problem]]:

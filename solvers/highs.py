@@ -15,7 +15,7 @@ import highspy
 import pyomo.core as pyo
 
 from eipopt.model import Objective, ParkModel, SolverOptions
-from eipopt.solvers.matrix import MatrixHighs
+from eipopt.solvers.matrix import MatrixHighs, Solution
 from eipopt.solvers.status import SolveOutcome, SolveStatus
 
 #: Relative slack on the least CO2e when stage 2 of the ``co2`` objective
@@ -29,6 +29,8 @@ class HighsRunner:
     def __init__(self, options: SolverOptions | None = None):
         self.options = options or SolverOptions()
         self._solver = MatrixHighs()
+        #: with ``warm_start``: (objective, baseline held) -> the last such run's solution
+        self._starts: dict[tuple[str, bool], Solution] = {}
 
     def load(self, park: ParkModel) -> None:
         """Hand ``park`` to HiGHS now (a solve would do it first; or push what changed since the last solve)."""
@@ -83,7 +85,7 @@ class HighsRunner:
         park.use_objective(Objective.GRANT)
         try:
             with park.decisions_held():
-                second = self._run(park, self.options.time_limit)
+                second = self._run(park, self.options.time_limit, start=self._solver.solution)
         finally:
             park.cap_cost(None)
             park.use_objective(Objective.COST)
@@ -126,7 +128,7 @@ class HighsRunner:
         if self.options.time_limit is not None:
             remaining = max(1.0, self.options.time_limit - (time.perf_counter() - started))
         try:
-            second = self._run(park, remaining, secondary.value)
+            second = self._run(park, remaining, secondary.value, start=self._solver.solution)
         finally:
             cap(None)
         if not second.status.has_solution:
@@ -151,11 +153,24 @@ class HighsRunner:
         gap = _relative_gap(value, bound)
         return replace(stopped, mip_gap=gap, absolute_gaps={stopped.gap_stage: abs(value - bound)})
 
-    def _run(self, park: ParkModel, time_limit: float | None, stage: str = "") -> SolveOutcome:
-        """One HiGHS run of the active objective (``stage``: its name, the key of ``absolute_gaps``)."""
+    def _run(self, park: ParkModel, time_limit: float | None, stage: str = "", start: Solution | None = None) -> SolveOutcome:
+        """One HiGHS run of the active objective (``stage``: its name, the key of ``absolute_gaps``).
+
+        With the ``warm_start`` option HiGHS starts from ``start`` (a second
+        stage: the first stage's solution, feasible under the stage's cap), or
+        else from the last solution of a run of the same objective on the same
+        side of the baseline (a baseline's solution funds nothing, a poor
+        start for a plan; the previous what-if's plan is a good one).
+        """
+        kind = (_active_objective(park.model).name, park.baseline_held)
+        if not self.options.warm_start:
+            start = None
+        elif start is None:
+            start = self._starts.get(kind)
         started = time.perf_counter()
         try:
-            run = self._solver.run(park.model, time_limit=time_limit, mip_gap=self.options.mip_gap, threads=self.options.threads)
+            run = self._solver.run(park.model, time_limit=time_limit, mip_gap=self.options.mip_gap, threads=self.options.threads,
+                                   start=start)
         except Exception as exc:  # noqa: BLE001 - any solver failure is reported, not raised
             return SolveOutcome(SolveStatus.ERROR, None, None, None, time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
         seconds = time.perf_counter() - started
@@ -165,6 +180,8 @@ class HighsRunner:
         if not status.has_solution:
             return SolveOutcome(status, None, bound, None, seconds, message, stage, {stage: None})
         self._solver.load_solution()
+        if self.options.warm_start:
+            self._starts[kind] = self._solver.solution
         value = run.objective_value
         bound = value if bound is None else bound
         gap = _relative_gap(value, bound)

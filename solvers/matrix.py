@@ -16,6 +16,10 @@ call. Before each solve it sends only what changed on the Pyomo side:
   only has its stored compile updated;
 - the active objective: ``changeColsCost`` with its precompiled cost row.
 
+A run may be given a start (column values, ``setSolution``): a MIP takes
+it as its first incumbent when it is feasible for the changed model, and
+drops it otherwise.
+
 Every variable of the model is a column (fixed ones with equal bounds), so a
 variable fixed or zero at load needs no new column later. Every constraint is
 compiled at load, but HiGHS receives only the active ones, in the model's
@@ -59,6 +63,14 @@ class HighsRun:
     objective_bound: float | None  #: the MIP dual bound; an LP's optimum; None when unknown
 
 
+@dataclass(frozen=True)
+class Solution:
+    """The column values of a solution loaded back, and which load of the model they belong to."""
+
+    load: int  #: :attr:`MatrixHighs.loads` when it was solved: a later load may give columns other meanings
+    values: list[float]
+
+
 class MatrixHighs:
     """One HiGHS model for one Pyomo model, loaded as a matrix and updated by difference."""
 
@@ -66,11 +78,13 @@ class MatrixHighs:
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.model: pyo.ConcreteModel | None = None
+        self.loads = 0  #: models loaded so far (a column's meaning may change at a load)
 
     # --- loading -------------------------------------------------------------
     def load(self, model: pyo.ConcreteModel) -> None:
         """Compile ``model`` and pass it to HiGHS in one call."""
         self.model = model
+        self.loads += 1
         self.columns = list(model.component_data_objects(pyo.Var, descend_into=True))
         self.rows = list(model.component_data_objects(pyo.Constraint, active=None, descend_into=True))
         self.objectives = list(model.component_data_objects(pyo.Objective, active=None, descend_into=True))
@@ -91,6 +105,7 @@ class MatrixHighs:
         self._parameter_values = _values(self._parameters)
         self._readers: dict[int, tuple[set, set]] | None = None  # parameter position -> (rows, objectives) reading it
         self.objective = self._active_objective()
+        self.solution: Solution | None = None  # the last solution loaded back
 
         lp = highspy.HighsLp()
         active = self.row_active
@@ -281,10 +296,19 @@ class MatrixHighs:
         self.objective = chosen
 
     # --- solving ------------------------------------------------------------------
-    def run(self, model: pyo.ConcreteModel, *, time_limit: float | None, mip_gap: float | None, threads: int | None) -> HighsRun:
-        """Bring HiGHS in step with ``model`` and solve; the options apply to this run only."""
+    def run(self, model: pyo.ConcreteModel, *, time_limit: float | None, mip_gap: float | None, threads: int | None,
+            start: Solution | None = None) -> HighsRun:
+        """Bring HiGHS in step with ``model`` and solve; the options apply to this run only.
+
+        ``start``: an earlier run's :attr:`solution` for HiGHS to start from
+        (not given if the model was loaded again since).
+        """
         self.synchronise(model)
         highs = self.highs
+        if start is not None and start.load == self.loads:
+            given = highspy.HighsSolution()
+            given.col_value, given.value_valid = start.values, True
+            _check(highs.setSolution(given), "setSolution")
         highs.setOptionValue("time_limit", _INF if time_limit is None else float(time_limit))
         highs.setOptionValue("mip_rel_gap", 1e-4 if mip_gap is None else float(mip_gap))  # 1e-4: HiGHS' default
         if threads is not None:
@@ -304,6 +328,7 @@ class MatrixHighs:
     def load_solution(self) -> None:
         """Set every free variable to its value in HiGHS' solution (fixed ones keep theirs)."""
         values = self.highs.getSolution().col_value
+        self.solution = Solution(self.loads, values)
         for var, value in zip(self.columns, values, strict=True):
             if not var.fixed:
                 var.set_value(value, skip_validation=True)

@@ -149,10 +149,10 @@ def test_cost_stage_without_an_answer_keeps_the_least_co2_solution_with_its_meas
     of 500, the least-CO2e solution is the answer: feasible, cost gap (568 - 500) / 568, absolute 68."""
     original = HighsRunner._run
 
-    def cost_stage_stops(self, park, time_limit, stage=""):
+    def cost_stage_stops(self, park, time_limit, stage="", **given):
         if stage == "cost":  # only the second stage of a co2 solve optimises cost here (baseline=False)
             return SolveOutcome(SolveStatus.NO_SOLUTION, None, 500.0, None, 0.1, "maxTimeLimit", "cost", {"cost": None})
-        return original(self, park, time_limit, stage)
+        return original(self, park, time_limit, stage, **given)
 
     monkeypatch.setattr(HighsRunner, "_run", cost_stage_stops)
     result = eipopt.solve(waste_to_feed(), "co2", baseline=False)
