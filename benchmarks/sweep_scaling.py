@@ -30,7 +30,10 @@ It measures, one HiGHS thread per worker:
    pyomo.environ, highspy"``, each in a fresh process.
 4. **sweeps on a running Dask cluster**: a ``LocalCluster`` of 1 and 2
    worker processes (one thread each), started before the clock; its first
-   sweep (each worker builds its model) and a second one (models kept).
+   sweep (each worker builds its model) and a second one (models kept), with
+   workers started plainly (the first sweep imports eipopt on them) and with
+   ``preload=["eipopt.sweep.solving"]`` (``dask worker --preload
+   eipopt.sweep.solving``: imported when the worker starts).
 
 A benchmark, not a test: timings depend on the machine and its load, which the
 record states.
@@ -125,12 +128,23 @@ def cli_sweep_runs(cases: int, repeats: int) -> tuple[dict[int, float], list[flo
     return {workers: statistics.median(v) for workers, v in walls.items()}, loads
 
 
-def dask_runs(sizes: tuple[int, ...], repeats: int) -> dict[int, dict[int, dict[str, float]]]:
+#: Dask workers started plainly, or with eipopt imported at their start (``dask worker --preload eipopt.sweep.solving``).
+DASK_PRELOADS = {"plain": [], "preloaded": ["eipopt.sweep.solving"]}
+
+
+def verdict(cases: int, speed_up: float) -> str:
+    """The 2-against-1-worker target for ``cases`` cases, met or missed ("-" without one)."""
+    target = TARGETS.get(cases)
+    return f"≥ {target}× ({'met' if speed_up >= target else 'missed'})" if target else "-"
+
+
+def dask_runs(sizes: tuple[int, ...], repeats: int) -> dict[str, dict[int, dict[int, dict[str, float]]]]:
     """Median seconds of amata sweeps on a running Dask ``LocalCluster`` of 1 and 2 worker processes (one thread each).
 
-    For each size, a fresh cluster (started before the clock) times its first
-    sweep (each worker thread builds its model and solves the baseline once)
-    and a second sweep of the same cases (the models kept); the settings are
+    For each way of starting the workers (:data:`DASK_PRELOADS`) and each
+    size, a fresh cluster (started before the clock) times its first sweep
+    (each worker thread builds its model and solves the baseline once) and a
+    second sweep of the same cases (the models kept); the settings are
     interleaved.
     """
     from distributed import Client, LocalCluster
@@ -140,21 +154,23 @@ def dask_runs(sizes: tuple[int, ...], repeats: int) -> dict[int, dict[int, dict[
     from eipopt.sweep import sweep
 
     amata = eipopt.load_scenario(ROOT / "scenarios" / "amata")
-    walls = {cases: {n: {"first": [], "second": []} for n in (1, 2)} for cases in sizes}
+    walls = {start: {cases: {n: {"first": [], "second": []} for n in (1, 2)} for cases in sizes} for start in DASK_PRELOADS}
     for _ in range(repeats):
         for cases in sizes:
             key, values = budget_cases(amata, cases)
-            for workers in (1, 2):
-                with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                        Client(cluster) as client:
-                    for which in ("first", "second"):
-                        started = time.perf_counter()
-                        sweep(amata, {key: values}, scheduler=client)
-                        walls[cases][workers][which].append(time.perf_counter() - started)
-                print(f"  Dask, {cases} cases, {workers} worker(s): first {walls[cases][workers]['first'][-1]:.2f} s, "
-                      f"second {walls[cases][workers]['second'][-1]:.2f} s", flush=True)
-    return {cases: {n: {which: statistics.median(v) for which, v in runs.items()} for n, runs in by_workers.items()}
-            for cases, by_workers in walls.items()}
+            for start, preload in DASK_PRELOADS.items():
+                for workers in (1, 2):
+                    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                      preload=preload) as cluster, Client(cluster) as client:
+                        for which in ("first", "second"):
+                            started = time.perf_counter()
+                            sweep(amata, {key: values}, scheduler=client)
+                            walls[start][cases][workers][which].append(time.perf_counter() - started)
+                    runs = walls[start][cases][workers]
+                    print(f"  Dask ({start} workers), {cases} cases, {workers} worker(s): first {runs['first'][-1]:.2f} s, "
+                          f"second {runs['second'][-1]:.2f} s", flush=True)
+    return {start: {cases: {n: {which: statistics.median(v) for which, v in runs.items()} for n, runs in by_workers.items()}
+                    for cases, by_workers in by_size.items()} for start, by_size in walls.items()}
 
 
 def report(command: str, sweeps: dict[int, tuple[dict[str, dict[str, float]], list[float]]], cli_sweeps: dict[int, tuple[dict[int, float], list[float]]],
@@ -186,9 +202,7 @@ def report(command: str, sweeps: dict[int, tuple[dict[str, dict[str, float]], li
     for cases, (runs, seen) in sweeps.items():
         for which in ("first", "second"):
             one, two, served, spawned = (runs[label][which] for label in ("1", "2", "2 fork server", "2 spawn"))
-            target = TARGETS.get(cases)
-            verdict = f"≥ {target}× ({'met' if one / two >= target else 'missed'})" if target else "-"
-            lines.append(f"| {cases} | {which} | {one:.3f} | {two:.3f} | {one / two:.2f}× | {verdict} | {served:.3f} | {one / served:.2f}× "
+            lines.append(f"| {cases} | {which} | {one:.3f} | {two:.3f} | {one / two:.2f}× | {verdict(cases, one / two)} | {served:.3f} | {one / served:.2f}× "
                          f"| {spawned:.3f} | {one / spawned:.2f}× | {min(seen):.2f} to {max(seen):.2f} |")
     lines += ["", "## Sweeps on the command line: `eipopt sweep scenarios/amata --vary <budget>=... --workers N --json` (a fresh store each)", "",
               f"Median wall seconds of {sweep_repeats} runs each, the settings interleaved; everything included (imports, reading the"
@@ -204,12 +218,15 @@ def report(command: str, sweeps: dict[int, tuple[dict[str, dict[str, float]], li
         lines.append(f"| `{label}` | {seconds:.3f} | {seconds / floor:.2f}× | {CLI_TARGETS.get(label, '')} |")
     lines += ["", "## Sweeps on a running Dask cluster (`LocalCluster`, worker processes with one thread each)", "",
               f"Median wall seconds of {sweep_repeats} clusters per setting, each started before the clock. **First sweep**: each worker"
-              " builds its model and solves the baseline; **second sweep**: the same cases again, the models kept.", "",
-              "| cases | sweep | 1 worker s | 2 workers s | speed-up |", "|---:|---|---:|---:|---:|"]
-    for cases, runs in dask.items():
-        for which in ("first", "second"):
-            one, two = runs[1][which], runs[2][which]
-            lines.append(f"| {cases} | {which} | {one:.3f} | {two:.3f} | {one / two:.2f}× |")
+              " builds its model and solves the baseline; **second sweep**: the same cases again, the models kept. **Plain** workers"
+              " import eipopt in the first sweep; **preloaded** ones when they start (`dask worker --preload eipopt.sweep.solving`,"
+              " `LocalCluster(preload=[...])`), as docs/sweeps.md recommends.", "",
+              "| workers | cases | sweep | 1 worker s | 2 workers s | speed-up | target |", "|---|---:|---|---:|---:|---:|---|"]
+    for start, by_size in dask.items():
+        for cases, runs in by_size.items():
+            for which in ("first", "second"):
+                one, two = runs[1][which], runs[2][which]
+                lines.append(f"| {start} | {cases} | {which} | {one:.3f} | {two:.3f} | {one / two:.2f}× | {verdict(cases, one / two)} |")
     return "\n".join(lines) + "\n"
 
 
