@@ -406,7 +406,10 @@ def run_on_dask(cases: Sequence[Case], scenario: Scenario, objective: str | None
         raise SweepStopped(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from exc
     futures = []
     try:
-        remote_scenario = client.scatter(scenario, broadcast=True)
+        # A key of its own (hash=False): under a key derived from the data, a sweep that follows another of the same
+        # scenario could scatter it again while the cluster is still forgetting it, and its tasks would be cancelled
+        # for "lost dependencies" (dask/distributed#4612, #3703; about one sweep in 30 back to back on a LocalCluster).
+        remote_scenario = client.scatter(scenario, broadcast=True, hash=False)
         fingerprint = scenario_fingerprint(scenario)
         threads = max(1, sum(client.nthreads().values()))
         futures = [
