@@ -23,10 +23,13 @@ from eipopt.model.periods import horizon
 from eipopt.result import Result
 from eipopt.solvers import HighsRunner, SolveOutcome, SolveStatus, diagnose
 
-#: Parameters the baseline does not depend on: nothing new is funded in it, it is
-#: solved at least cost, and the plan's requirements (and financing) do not bind it.
+#: Parameters the baseline does not depend on: nothing new is funded in it (so no
+#: capex is paid or financed: an existing item's is sunk, its annual payment 0), it
+#: is solved at least cost, and the plan's requirements (and financing) do not bind it.
 _BASELINE_INDEPENDENT = frozenset({"budget_limit", "budget_draw", "carbon_price", "max_co2", "max_co2_total", "min_symbiosis_links",
-                                   "source_limit", "source_share", "loan_crf", "equity_return", "equity_limit", "min_dscr"})
+                                   "source_limit", "source_share", "loan_crf", "equity_return", "equity_limit", "min_dscr",
+                                   "measure_capex", "link_capex", "tier_capex",
+                                   "measure_annualised_capex", "link_annualised_capex", "tier_annualised_capex"})
 
 
 class ScenarioSolver:

@@ -259,10 +259,7 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     sets["existing_measures"] = list(measures.loc[measures["existing"].astype(bool), "id"])
     sets["forbidden_measures"] = list(measures.loc[~measures["allowed"].astype(bool), "id"])
     params["measure_capex"] = dict(zip(measures["id"], measures["capex"], strict=True))
-    params["measure_annualised_capex"] = {
-        m.id: 0.0 if m.existing or m.capex == 0 else m.capex * capital_recovery_factor(rate, m.lifetime_years)
-        for m in measure_rows
-    }
+    params["measure_annualised_capex"] = {m.id: measure_annualised_capex(m.existing, m.capex, m.lifetime_years, rate) for m in measure_rows}
     params["measure_opex_change"] = dict(zip(measures["id"], measures["opex_change"], strict=True))
     params["measure_direct_co2"] = dict(zip(measures["id"], measures["direct_co2_change"], strict=True))
     sets["effects"] = list(zip(effects["measure"], effects["resource"], strict=True))
@@ -282,10 +279,7 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     link_endpoints = {l.id: (l.source, l.resource, l.sink, l.sink_resource) for l in link_rows}
     sets["link_endpoints"] = [(l, *ends) for l, ends in link_endpoints.items()]
     capacity_factor = {l.id: link_capacity_factor(l.capacity_unit, l.operating_hours, resources[l.resource], hours) for l in link_rows}
-    link_crf = {
-        l.id: 0.0 if math.isnan(l.lifetime_years) else capital_recovery_factor(rate, l.lifetime_years)
-        for l in link_rows
-    }
+    link_crf = {l.id: link_recovery_factor(l.lifetime_years, rate) for l in link_rows}
     params["capacity"] = {l.id: l.capacity * capacity_factor[l.id] for l in link_rows}
     params["link_yield"] = dict(zip(links["id"], links["yield"], strict=True))
     params["link_capex"] = dict(zip(links["id"], links["capex"], strict=True))
@@ -367,27 +361,46 @@ def _budget_draws(scenario, params: dict[str, dict]) -> dict[tuple[str, str], fl
     budget draws the capex of the new items it ``applies_to``. Existing items
     draw nothing.
     """
-    existing = set(scenario.measures.loc[scenario.measures["existing"].astype(bool), "id"]) | set(
-        scenario.links.loc[scenario.links["existing"].astype(bool), "id"]
-    )
+    existing = existing_items(scenario)
     use = scenario.budget_use
-    explicit = set(use["budget"])
+    on_measures, on_links = (set(budgets_drawing_capex(scenario, kind)) for kind in (AppliesTo.MEASURES, AppliesTo.LINKS))
     draws: dict[tuple[str, str], float] = {}
     for budget in scenario.settings.budgets:
-        if budget.id in explicit:
-            rows = use[use["budget"] == budget.id]
-            for item, amount in zip(rows["item"], rows["amount"], strict=True):
-                if item not in existing:
-                    draws[(budget.id, item)] = float(amount)
-            continue
-        if budget.applies_to in (AppliesTo.ALL, AppliesTo.MEASURES):
+        rows = use[use["budget"] == budget.id]  # none for a budget drawing capex
+        for item, amount in zip(rows["item"], rows["amount"], strict=True):
+            if item not in existing:
+                draws[(budget.id, item)] = float(amount)
+        if budget.id in on_measures:
             for item, capex in params["measure_capex"].items():
                 if item not in existing:
                     draws[(budget.id, item)] = float(capex)
-        if budget.applies_to in (AppliesTo.ALL, AppliesTo.LINKS):
+        if budget.id in on_links:
             for item, capex in params["link_capex"].items():
                 if item not in existing:
                     draws[(budget.id, item)] = float(capex)
             for (link, tier), capex in params["tier_capex"].items():
                 draws[(budget.id, tier_item(link, tier))] = float(capex)
     return draws
+
+
+def existing_items(scenario) -> set[str]:
+    """Ids of the measures and links that exist already (their capex is sunk)."""
+    measures, links = scenario.measures, scenario.links
+    return set(measures.loc[measures["existing"].astype(bool), "id"]) | set(links.loc[links["existing"].astype(bool), "id"])
+
+
+def budgets_drawing_capex(scenario, kind: AppliesTo) -> list[str]:
+    """Budgets that draw the capex of every new item of ``kind`` (measures, or links and their tiers): those that
+    apply to it and have no ``budget_use`` rows (a budget with rows draws exactly those)."""
+    explicit = set(scenario.budget_use["budget"])
+    return [b.id for b in scenario.settings.budgets if b.id not in explicit and b.applies_to in (AppliesTo.ALL, kind)]
+
+
+def measure_annualised_capex(existing: bool, capex: float, lifetime_years: float, rate: float) -> float:
+    """A measure's annual capex payment: none when it exists (sunk) or costs nothing (its lifetime may then be blank)."""
+    return 0.0 if existing or capex == 0 else capex * capital_recovery_factor(rate, lifetime_years)
+
+
+def link_recovery_factor(lifetime_years: float, rate: float) -> float:
+    """The capital recovery factor of a link and its tiers; 0 without a lifetime (then nothing has capex)."""
+    return 0.0 if math.isnan(lifetime_years) else capital_recovery_factor(rate, lifetime_years)

@@ -19,18 +19,23 @@ changed cell or setting                        parameter entries (every period)
 ``links.L.variable_cost`` / ``variable_co2``   ``variable_cost[L]`` / ``variable_co2[L]``
 ``links.L.fixed_opex``                         ``link_fixed_opex[L]``
 ``links.L.capacity``                           ``capacity[L]`` (times the link's capacity factor)
+``measures.K.capex`` / ``lifetime_years``      ``measure_capex[K]``, ``measure_annualised_capex[K]``; capex:
+                                               ``budget_draw[B, K]`` of the budgets drawing capex
+``links.L.capex`` / ``lifetime_years``         ``link_capex[L]``, ``link_annualised_capex[L]``; capex:
+                                               ``budget_draw[B, L]``; lifetime: ``tier_annualised_capex[L, T]``
+``link_tiers.L:T.capex``                       ``tier_capex``, ``tier_annualised_capex``, ``budget_draw``
 ``budgets.B.limit``                            ``budget_limit[B]`` (over the horizon); none <-> a limit: full
 ``carbon_price``                               ``carbon_price[p]`` for every period
+``solver.*``                                   nothing (solver options are not model data)
 ============================================  =========================================================
 
 Anything else falls back to the full :func:`~eipopt.model.data.model_data`
-recomputation: other cells (capex feeds annualised capex and budget draws;
-a capacity unit, operating hours, lifetimes, ``existing``, ``requires``,
-``measure_effects``, ``link_tiers``, financing and quality tables ...), other
-settings (discount rate, hours, periods, constraints, budget fields other
-than ``limit``), a blank turning into a number or back (it changes the index
-sets), and every scenario with ``profiles`` rows (values then differ by
-period). ``tests/test_data_changes.py`` checks, on every shipped scenario
+recomputation: other cells (a capacity unit, operating hours, ``existing``,
+``requires``, ``measure_effects``, other ``link_tiers`` columns, financing
+and quality tables ...), other settings (discount rate, hours, periods,
+constraints, budget fields other than ``limit``), a blank turning into a
+number or back (it changes the index sets; a blank capex too), and every
+scenario with ``profiles`` rows (values then differ by period). ``tests/test_data_changes.py`` checks, on every shipped scenario
 with seeded random overrides, that the result equals a full recomputation.
 """
 
@@ -42,7 +47,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from eipopt.model.data import HORIZON_PARAMS, ModelData, link_capacity_factor, with_period
+from eipopt.model.data import (
+    HORIZON_PARAMS,
+    ModelData,
+    budgets_drawing_capex,
+    existing_items,
+    link_capacity_factor,
+    link_recovery_factor,
+    measure_annualised_capex,
+    tier_item,
+    with_period,
+)
+from eipopt.model.settings import AppliesTo
 
 #: A table of a :class:`Change` standing for the settings (``item`` is then the dotted key).
 SETTINGS = "settings"
@@ -132,6 +148,55 @@ def _budget_limit(old, new, change: Change, data: ModelData) -> Entries:
     return {"budget_limit": {budget: after}}
 
 
+def _measure_capex(old, new, change: Change, data: ModelData) -> Entries:
+    """A measure's capex or lifetime: its capex, its annual payment and, for its capex, what budgets draw for it."""
+    row = new.measures.loc[change.index]
+    capex, lifetime = float(row["capex"]), float(row["lifetime_years"])
+    if math.isnan(capex):
+        return None
+    entries = {"measure_capex": {change.item: capex},
+               "measure_annualised_capex": {change.item: measure_annualised_capex(bool(row["existing"]), capex, lifetime, new.settings.discount_rate)}}
+    if change.column == "capex":
+        entries["budget_draw"] = _capex_draws(new, change.item, capex, AppliesTo.MEASURES)
+    return entries
+
+
+def _link_capex(old, new, change: Change, data: ModelData) -> Entries:
+    """A link's capex or lifetime: its capex and annual payment (its lifetime: its tiers' too) and, for its capex, budget draws."""
+    row = new.links.loc[change.index]
+    capex = float(row["capex"])
+    if math.isnan(capex):
+        return None
+    recovery = link_recovery_factor(float(row["lifetime_years"]), new.settings.discount_rate)
+    entries = {"link_capex": {change.item: capex}, "link_annualised_capex": {change.item: 0.0 if bool(row["existing"]) else capex * recovery}}
+    if change.column == "capex":
+        entries["budget_draw"] = _capex_draws(new, change.item, capex, AppliesTo.LINKS)
+    else:
+        tiers = new.link_tiers[new.link_tiers["link"] == change.item]
+        entries["tier_annualised_capex"] = {(change.item, tier): float(capex_t) * recovery
+                                            for tier, capex_t in zip(tiers["tier"], tiers["capex"], strict=True)}
+    return entries
+
+
+def _tier_capex(old, new, change: Change, data: ModelData) -> Entries:
+    """A tier's capex: its capex, its annual payment (at its link's lifetime) and what budgets draw for it."""
+    row = new.link_tiers.loc[change.index]
+    link, tier, capex = row["link"], row["tier"], float(row["capex"])
+    if math.isnan(capex):
+        return None
+    lifetime = float(new.links.loc[new.links["id"] == link, "lifetime_years"].iloc[0])
+    return {"tier_capex": {(link, tier): capex},
+            "tier_annualised_capex": {(link, tier): capex * link_recovery_factor(lifetime, new.settings.discount_rate)},
+            "budget_draw": {(budget, tier_item(link, tier)): capex for budget in budgets_drawing_capex(new, AppliesTo.LINKS)}}
+
+
+def _capex_draws(scenario, item: str, capex: float, kind: AppliesTo) -> dict[tuple[str, str], float]:
+    """What the budgets drawing capex draw for a new measure or link (nothing for an existing one)."""
+    if item in existing_items(scenario):
+        return {}
+    return {(budget, item): capex for budget in budgets_drawing_capex(scenario, kind)}
+
+
 def _nothing(old, new, change: Change, data: ModelData) -> Entries:
     return {}  # solver options are not model data
 
@@ -154,6 +219,11 @@ FEEDS: dict[tuple[str, str], Callable] = {
     ("links", "variable_co2"): _item_number("links", "variable_co2"),
     ("links", "fixed_opex"): _item_number("links", "link_fixed_opex"),
     ("links", "capacity"): _link_capacity,
+    ("measures", "capex"): _measure_capex,
+    ("measures", "lifetime_years"): _measure_capex,
+    ("links", "capex"): _link_capex,
+    ("links", "lifetime_years"): _link_capex,
+    ("link_tiers", "capex"): _tier_capex,
     (SETTINGS, "budgets.*.limit"): _budget_limit,
     (SETTINGS, "carbon_price"): _carbon_price,
     (SETTINGS, "solver.*"): _nothing,

@@ -3,8 +3,9 @@
 The reference is ``model_data``'s full computation of the overridden scenario
 (``_computed``: every table read again). Each case is a seeded random set of
 overrides on a shipped scenario, drawn from the cells and settings the
-derivation knows (``FEEDS``) and, in some cases, one it does not (a capex):
-then the full computation must be the one used.
+derivation knows (``FEEDS``: prices, limits, capex and lifetimes ...) and, in
+some cases, one it does not (the discount rate): then the full computation
+must be the one used.
 """
 
 from __future__ import annotations
@@ -63,16 +64,15 @@ def test_derived_model_data_equals_a_full_recomputation(name):
     for case in range(CASES_PER_SCENARIO):
         overrides = {key: value * rng.uniform(1.0 if key.startswith("flows.") else 0.5, 1.5)
                      for key, value in rng.sample(candidates, min(3, len(candidates)))}
-        key, _ = rng.choice([c for c in candidates if not c[0].startswith("flows.")])
-        overrides[key] = 0.0
-        priced = scenario.measures[scenario.measures["capex"] > 0]
-        unknown = case == CASES_PER_SCENARIO - 1 and len(priced)
-        if unknown:  # a capex feeds annualised capex and budget draws: not in FEEDS
-            overrides[f"measures.{priced['id'].iloc[0]}.capex"] = priced["capex"].iloc[0] * 1.1
+        key, _ = rng.choice([c for c in candidates if not c[0].startswith("flows.") and not c[0].endswith(".lifetime_years")])
+        overrides[key] = 0.0  # a lifetime must stay positive
+        unknown = case == CASES_PER_SCENARIO - 1
+        if unknown:  # the discount rate annualises every capex: not in FEEDS
+            overrides["discount_rate"] = scenario.settings.discount_rate * 1.1 or 0.05
         variant = scenario.with_overrides(overrides)
         shortcut = derived_data(variant, lambda parent: model_data(parent))
         if unknown:
-            assert shortcut is None, "a capex change must fall back to the full computation"
+            assert shortcut is None, "a discount rate change must fall back to the full computation"
         elif not len(scenario.profiles):
             assert shortcut is not None, f"case {case}: {overrides} should be derived"
             derived += 1
@@ -92,3 +92,39 @@ def test_a_chain_of_what_ifs_and_a_pickled_one():
     copied = pickle.loads(pickle.dumps(second))
     assert copied.origin is None
     same_data(model_data(copied), model_data(second))
+
+
+@pytest.mark.parametrize(("name", "overrides", "draws"), [
+    # the CO2 link (not existing) and its tier draw their capex from the 'investment' budget (applies_to: all)
+    ("khanh_phu", {"links.co2_offgas_to_liquid.capex": 1.2e11}, {("investment", "co2_offgas_to_liquid"): 1.2e11}),
+    ("khanh_phu", {"links.co2_offgas_to_liquid.lifetime_years": 20}, {}),
+    ("khanh_phu", {"link_tiers.co2_offgas_to_liquid:expand_12000.capex": 9e10},
+     {("investment", "co2_offgas_to_liquid:expand_12000"): 9e10}),
+    ("hiep_phuoc", {"measures.hp_steel_rolling_e02.capex": 2e9, "measures.hp_steel_rolling_e01.lifetime_years": 7}, {}),
+    # an existing measure's capex is sunk: no annual payment, no draw, whatever its capex
+    ("deep_c", {"measures.dc_magnets_e01.capex": 9e8}, {}),
+])
+def test_capex_and_lifetime_what_ifs_are_derived(name, overrides, draws):
+    """A capex or lifetime what-if recomputes only its item's capex, annual payment and budget draws; equal to the full computation.
+
+    By hand for Khanh Phu (discount rate from its settings, r): the link's annual payment is
+    capex * CRF(r, lifetime), and its tier's is the tier's capex at the link's lifetime.
+    """
+    scenario = eipopt.load_scenario(SCENARIOS / name)
+    model_data(scenario)
+    variant = scenario.with_overrides(overrides)
+    derived = derived_data(variant, lambda parent: model_data(parent))
+    assert derived is not None
+    same_data(derived, _computed(variant))
+    (period,) = derived.sets["periods"]
+    for (budget, item), amount in draws.items():
+        assert derived.params["budget_draw"][(budget, item, period)] == amount
+    if name == "deep_c":
+        assert derived.params["measure_annualised_capex"][("dc_magnets_e01", period)] == 0.0
+        assert not any(item == "dc_magnets_e01" for _, item, _ in derived.params["budget_draw"])
+    if name == "khanh_phu":
+        rate, link = variant.settings.discount_rate, variant.links.iloc[0]
+        crf = rate * (1 + rate) ** link["lifetime_years"] / ((1 + rate) ** link["lifetime_years"] - 1)
+        assert derived.params["link_annualised_capex"][("co2_offgas_to_liquid", period)] == pytest.approx(link["capex"] * crf)
+        tier_capex = variant.link_tiers["capex"].iloc[0]
+        assert derived.params["tier_annualised_capex"][("co2_offgas_to_liquid", "expand_12000", period)] == pytest.approx(tier_capex * crf)
