@@ -41,11 +41,12 @@ class ScenarioSolver:
     ``rebuilds`` counts the builds, for benchmarks and tests.
 
     Solver options given here override each scenario's ``solver`` settings.
-    With ``warm_start`` every HiGHS run starts from the solution of the run
-    before it on the same built model (the baseline, the previous stage of a
-    lexicographic objective, the previous what-if): faster where that
-    solution stays feasible, but a what-if's answer may then differ, within
-    the MIP gap, with the what-ifs solved before it.
+    With ``warm_start`` every HiGHS run starts from the last solution of a
+    run of its kind on the same built model (a what-if's baseline from the
+    previous baseline, its plan from the previous plan; a second stage
+    always starts from its first): faster where that solution stays
+    feasible, but a what-if's answer may then differ, within the MIP gap,
+    with the what-ifs solved before it.
     """
 
     def __init__(self, *, time_limit: float | None = None, mip_gap: float | None = None, threads: int | None = None,

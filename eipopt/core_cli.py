@@ -26,7 +26,7 @@ from eipopt.model.errors import Problem
 @click.option("--time-limit", type=float, help="Seconds for HiGHS (each stage of a co2 solve gets what is left).")
 @click.option("--mip-gap", type=float, help="Relative MIP gap at which HiGHS stops.")
 @click.option("--threads", type=int, help="HiGHS threads.")
-@click.option("--warm-start", is_flag=True, default=None, help="Start each HiGHS run from the previous run's solution (the baseline's, the first stage's); the same as --set solver.warm_start=true.")
+@click.option("--warm-start", is_flag=True, default=None, help="Start each HiGHS run from the last solution of a run of its kind (the baseline from the last baseline, the plan from the last plan); the same as --set solver.warm_start=true.")
 def solve(path, objective, overrides, out, force, as_json, time_limit, mip_gap, threads, warm_start) -> None:
     """Solve the scenario at PATH (folder or .xlsx) and compare with its baseline."""
     from eipopt.api import solve as solve_scenario

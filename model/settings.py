@@ -49,7 +49,7 @@ class SolverOptions:
     time_limit: float | None = None  # seconds
     mip_gap: float | None = None  # relative
     threads: int | None = None
-    #: each HiGHS run of a loaded model starts from the previous run's solution (the MIP's first incumbent when feasible)
+    #: each HiGHS run of a built model starts from the last solution of a run of its kind (its first incumbent when feasible)
     warm_start: bool = False
 
 

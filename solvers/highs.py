@@ -156,16 +156,16 @@ class HighsRunner:
     def _run(self, park: ParkModel, time_limit: float | None, stage: str = "", start: Solution | None = None) -> SolveOutcome:
         """One HiGHS run of the active objective (``stage``: its name, the key of ``absolute_gaps``).
 
-        With the ``warm_start`` option HiGHS starts from ``start`` (a second
-        stage: the first stage's solution, feasible under the stage's cap), or
-        else from the last solution of a run of the same objective on the same
-        side of the baseline (a baseline's solution funds nothing, a poor
-        start for a plan; the previous what-if's plan is a good one).
+        HiGHS starts from ``start`` when given: a second stage starts from the
+        first stage's solution, feasible under the stage's cap, always (the
+        same solve gives the same start every time). With the ``warm_start``
+        option any other run starts from the last solution of a run of the
+        same objective on the same side of the baseline (a baseline's solution
+        funds nothing, a poor start for a plan; the previous what-if's plan is
+        a good one), which makes its answer depend on what was solved before.
         """
         kind = (_active_objective(park.model).name, park.baseline_held)
-        if not self.options.warm_start:
-            start = None
-        elif start is None:
+        if start is None and self.options.warm_start:
             start = self._starts.get(kind)
         started = time.perf_counter()
         try:
