@@ -108,19 +108,25 @@ def _record_starts(monkeypatch) -> list[tuple[str, bool, Solution | None]]:
     return calls
 
 
+def _record_solutions(monkeypatch) -> list[Solution]:
+    """Every solution the solver layer loads back, in order."""
+    solutions = []
+    original = MatrixHighs.load_solution
+
+    def load_solution(self):
+        original(self)
+        solutions.append(self.solution)
+
+    monkeypatch.setattr(MatrixHighs, "load_solution", load_solution)
+    return solutions
+
+
 def test_each_run_starts_from_the_last_run_of_its_kind(monkeypatch):
     """Two what-ifs on Khanh Phu that move the electricity price, so each solves a baseline and a plan:
     the baseline starts from the last baseline's solution, the plan from the last plan's, never one from the other."""
     scenario = eipopt.load_scenario(SCENARIOS / "khanh_phu")
     calls = _record_starts(monkeypatch)
-    solutions = []
-    original_load = MatrixHighs.load_solution
-
-    def load_solution(self):
-        original_load(self)
-        solutions.append(self.solution)
-
-    monkeypatch.setattr(MatrixHighs, "load_solution", load_solution)
+    solutions = _record_solutions(monkeypatch)
     solver = eipopt.ScenarioSolver(warm_start=True, mip_gap=0.0)
     solver.solve(scenario)
     for price in (1.5e6, 2.5e6):
@@ -137,14 +143,7 @@ def test_a_second_stage_starts_from_the_first_with_or_without_the_option(monkeyp
     of the same solve (feasible under its cap, the same every time); without the option nothing else gets a start."""
     scenario = eipopt.load_scenario(SCENARIOS / "khanh_phu")
     calls = _record_starts(monkeypatch)
-    solutions = []
-    original_load = MatrixHighs.load_solution
-
-    def load_solution(self):
-        original_load(self)
-        solutions.append(self.solution)
-
-    monkeypatch.setattr(MatrixHighs, "load_solution", load_solution)
+    solutions = _record_solutions(monkeypatch)
     for warm_start in (True, False):
         calls.clear()
         solutions.clear()
