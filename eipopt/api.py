@@ -183,11 +183,10 @@ def solve(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     threads: int | None = None,
-    warm_start: bool | None = None,
     baseline: bool = True,
 ) -> Result:
-    """Solve one scenario; solver options given here override the scenario's (``None``: the scenario's)."""
-    solver = ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads, warm_start=warm_start, baseline=baseline)
+    """Solve one scenario; solver options given here override the scenario's."""
+    solver = ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads, baseline=baseline)
     return solver.solve(scenario, objective)
 
 

@@ -26,8 +26,7 @@ from eipopt.model.errors import Problem
 @click.option("--time-limit", type=float, help="Seconds for HiGHS (each stage of a co2 solve gets what is left).")
 @click.option("--mip-gap", type=float, help="Relative MIP gap at which HiGHS stops.")
 @click.option("--threads", type=int, help="HiGHS threads.")
-@click.option("--warm-start", is_flag=True, default=None, help="Start each HiGHS run from the last solution of a run of its kind (the baseline from the last baseline, the plan from the last plan); the same as --set solver.warm_start=true.")
-def solve(path, objective, overrides, out, force, as_json, time_limit, mip_gap, threads, warm_start) -> None:
+def solve(path, objective, overrides, out, force, as_json, time_limit, mip_gap, threads) -> None:
     """Solve the scenario at PATH (folder or .xlsx) and compare with its baseline."""
     from eipopt.api import solve as solve_scenario
     from eipopt.json_stdout import chatter_to_stderr
@@ -43,7 +42,7 @@ def solve(path, objective, overrides, out, force, as_json, time_limit, mip_gap, 
         elif out:
             check_folder_target(out, force=force, protect=[path])
         with chatter_to_stderr(as_json):
-            result = solve_scenario(scenario, objective, time_limit=time_limit, mip_gap=mip_gap, threads=threads, warm_start=warm_start or None)
+            result = solve_scenario(scenario, objective, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
             result.summary["warnings"] = [str(warning) for warning in scenario.warnings]
             if to_workbook:
                 from eipopt.workbook import write_results_workbook
