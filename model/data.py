@@ -283,9 +283,7 @@ def _values_in_force(scenario) -> tuple[dict[str, list], dict[str, dict], dict[s
     params["capacity"] = {l.id: l.capacity * capacity_factor[l.id] for l in link_rows}
     params["link_yield"] = dict(zip(links["id"], links["yield"], strict=True))
     params["link_capex"] = dict(zip(links["id"], links["capex"], strict=True))
-    params["link_annualised_capex"] = {
-        l.id: 0.0 if l.existing else l.capex * link_crf[l.id] for l in link_rows
-    }
+    params["link_annualised_capex"] = {l.id: link_annualised_capex(l.existing, l.capex, link_crf[l.id]) for l in link_rows}
     sets["link_inputs"] = list(zip(link_inputs["link"], link_inputs["resource"], strict=True))
     sets["link_input_node"] = list(zip(link_inputs["firm"], link_inputs["resource"], strict=True))
     params["link_input_rate"] = dict(zip(sets["link_inputs"], link_inputs["per_unit_sent"], strict=True))
@@ -399,6 +397,11 @@ def budgets_drawing_capex(scenario, kind: AppliesTo) -> list[str]:
 def measure_annualised_capex(existing: bool, capex: float, lifetime_years: float, rate: float) -> float:
     """A measure's annual capex payment: none when it exists (sunk) or costs nothing (its lifetime may then be blank)."""
     return 0.0 if existing or capex == 0 else capex * capital_recovery_factor(rate, lifetime_years)
+
+
+def link_annualised_capex(existing: bool, capex: float, recovery_factor: float) -> float:
+    """A link's annual capex payment: none when it exists (sunk)."""
+    return 0.0 if existing else capex * recovery_factor
 
 
 def link_recovery_factor(lifetime_years: float, rate: float) -> float:

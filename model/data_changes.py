@@ -35,8 +35,9 @@ recomputation: other cells (a capacity unit, operating hours, ``existing``,
 and quality tables ...), other settings (discount rate, hours, periods,
 constraints, budget fields other than ``limit``), a blank turning into a
 number or back (it changes the index sets; a blank capex too), and every
-scenario with ``profiles`` rows (values then differ by period). ``tests/test_data_changes.py`` checks, on every shipped scenario
-with seeded random overrides, that the result equals a full recomputation.
+scenario with ``profiles`` rows (values then differ by period).
+``tests/test_data_changes.py`` checks, on every shipped scenario with seeded
+random overrides, that the result equals a full recomputation.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from eipopt.model.data import (
     ModelData,
     budgets_drawing_capex,
     existing_items,
+    link_annualised_capex,
     link_capacity_factor,
     link_recovery_factor,
     measure_annualised_capex,
@@ -168,7 +170,8 @@ def _link_capex(old, new, change: Change, data: ModelData) -> Entries:
     if math.isnan(capex):
         return None
     recovery = link_recovery_factor(float(row["lifetime_years"]), new.settings.discount_rate)
-    entries = {"link_capex": {change.item: capex}, "link_annualised_capex": {change.item: 0.0 if bool(row["existing"]) else capex * recovery}}
+    entries = {"link_capex": {change.item: capex},
+               "link_annualised_capex": {change.item: link_annualised_capex(bool(row["existing"]), capex, recovery)}}
     if change.column == "capex":
         entries["budget_draw"] = _capex_draws(new, change.item, capex, AppliesTo.LINKS)
     else:
@@ -236,8 +239,10 @@ def _feeds_of(change: Change) -> Callable | None:
     parts = change.item.split(".")
     if len(parts) == 3 and parts[0] == "budgets" and parts[2] == "limit":
         pattern = "budgets.*.limit"
+    elif parts[0] == "solver":
+        pattern = "solver.*"
     else:
-        pattern = "solver.*" if parts[0] == "solver" else change.item
+        pattern = change.item
     return FEEDS.get((SETTINGS, pattern))
 
 
